@@ -1,0 +1,147 @@
+package io.deepstream.storage.core;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one place where SQL identifiers (schema, table, role and trigger names) are validated and
+ * quoted. Table names come from record names at run time, so nothing else in this project pastes an
+ * identifier into SQL: values always travel as bind parameters, names always go through here.
+ */
+public final class Identifiers {
+
+	/** PostgreSQL truncates longer identifiers silently (NAMEDATALEN - 1). */
+	public static final int MAX_BYTES = 63;
+
+	private Identifiers() {
+	}
+
+	/**
+	 * Checks a table name: not empty, at most 63 bytes of UTF-8, no {@code :} (it would make the
+	 * notification payload {@code INSERT:<table>:<id>} ambiguous) and no NUL.
+	 * @param table the table name
+	 * @param key the record name it came from, named in the error
+	 * @return the table name
+	 * @throws IllegalArgumentException naming the key and the rule that was broken
+	 */
+	public static String requireValidTable(String table, String key) {
+		String problem = problem(table);
+		if (problem == null && table.indexOf(':') >= 0) {
+			problem = "must not contain ':'";
+		}
+		if (problem != null) {
+			throw new IllegalArgumentException(
+					"Invalid table name '" + printable(table) + "' in record name '" + printable(key) + "': " + problem);
+		}
+		return table;
+	}
+
+	/**
+	 * Checks a schema name: the table rules, and not starting with {@code pg_} (reserved by PostgreSQL).
+	 * @param schema the schema name
+	 * @return the schema name
+	 * @throws IllegalArgumentException naming the schema and the rule that was broken
+	 */
+	public static String requireValidSchema(String schema) {
+		String problem = problem(schema);
+		if (problem == null && schema.indexOf(':') >= 0) {
+			problem = "must not contain ':'";
+		}
+		if (problem == null && schema.startsWith("pg_")) {
+			problem = "must not start with 'pg_' (reserved by PostgreSQL)";
+		}
+		if (problem != null) {
+			throw new IllegalArgumentException("Invalid schema name '" + printable(schema) + "': " + problem);
+		}
+		return schema;
+	}
+
+	/**
+	 * Checks a role name: not empty, at most 63 bytes of UTF-8, no NUL.
+	 * @param role the role name
+	 * @return the role name
+	 */
+	public static String requireValidRole(String role) {
+		String problem = problem(role);
+		if (problem != null) {
+			throw new IllegalArgumentException("Invalid role name '" + printable(role) + "': " + problem);
+		}
+		return role;
+	}
+
+	/**
+	 * Quotes a validated identifier: wraps it in double quotes and doubles any double quote inside.
+	 * @param identifier a name that passed one of the {@code requireValid...} checks
+	 * @return the quoted identifier
+	 */
+	public static String quote(String identifier) {
+		if (problem(identifier) != null) {
+			throw new IllegalArgumentException("Refusing to quote invalid identifier '" + printable(identifier) + "'");
+		}
+		return '"' + identifier.replace("\"", "\"\"") + '"';
+	}
+
+	/**
+	 * Quotes a schema-qualified name.
+	 * @param schema the schema
+	 * @param name the object inside it
+	 * @return {@code "schema"."name"}
+	 */
+	public static String qualify(String schema, String name) {
+		return quote(schema) + '.' + quote(name);
+	}
+
+	/**
+	 * Cuts a derived name (such as the reference's trigger name {@code broadcast_update_<schema>_<table>})
+	 * to 63 bytes at a character boundary, exactly as PostgreSQL would, so that the name we create is
+	 * the name PostgreSQL stores.
+	 * @param name the derived name
+	 * @return the name, at most 63 bytes long
+	 */
+	public static String truncate(String name) {
+		if (utf8Length(name) <= MAX_BYTES) {
+			return name;
+		}
+		StringBuilder out = new StringBuilder();
+		int bytes = 0;
+		for (int i = 0; i < name.length();) {
+			int cp = name.codePointAt(i);
+			int len = utf8Length(new String(Character.toChars(cp)));
+			if (bytes + len > MAX_BYTES) {
+				break;
+			}
+			out.appendCodePoint(cp);
+			bytes += len;
+			i += Character.charCount(cp);
+		}
+		return out.toString();
+	}
+
+	/**
+	 * Counts the UTF-8 bytes of a string.
+	 * @param value the string
+	 * @return its length in UTF-8
+	 */
+	public static int utf8Length(String value) {
+		return value.getBytes(StandardCharsets.UTF_8).length;
+	}
+
+	private static String problem(String identifier) {
+		if (identifier.isEmpty()) {
+			return "must not be empty";
+		}
+		if (identifier.indexOf('\0') >= 0) {
+			return "must not contain NUL";
+		}
+		int bytes = utf8Length(identifier);
+		if (bytes > MAX_BYTES) {
+			return "is " + bytes + " bytes of UTF-8, at most " + MAX_BYTES + " are allowed (PostgreSQL would truncate it)";
+		}
+		return null;
+	}
+
+	static String printable(String value) {
+		String shown = value.replace("\0", "\\0");
+		return (shown.length() > 100) ? shown.substring(0, 100) + "..." : shown;
+	}
+
+}

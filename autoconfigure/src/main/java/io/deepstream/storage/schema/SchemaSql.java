@@ -1,0 +1,144 @@
+package io.deepstream.storage.schema;
+
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.deepstream.storage.core.ChangeKind;
+import io.deepstream.storage.core.Identifiers;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The DDL of the deepstream format. Identifiers are quoted by {@link Identifiers}; nothing here
+ * takes a value.
+ */
+public final class SchemaSql {
+
+	/** Name of this project's own row trigger function, created inside each data schema. */
+	public static final String RECORD_CHANGE_FUNCTION = "deepstream_record_change";
+
+	/**
+	 * The reference's row counter, created unqualified as the reference does. {@code format('%I')}
+	 * quotes the names where the reference concatenates them.
+	 */
+	static final String COUNT_ROWS = """
+			CREATE OR REPLACE FUNCTION count_rows(schema text, tablename text) RETURNS integer AS $body$
+			DECLARE
+			  result integer;
+			BEGIN
+			  EXECUTE format('SELECT count(1) FROM %I.%I', schema, tablename) INTO result;
+			  RETURN result;
+			END;
+			$body$ LANGUAGE plpgsql""";
+
+	/**
+	 * The reference's drop-when-empty function, for processes that call it. This project does not:
+	 * it drops tables itself under a lock, so that a concurrent first write is never lost.
+	 */
+	static final String DELETE_IF_EMPTY = """
+			CREATE OR REPLACE FUNCTION delete_if_empty(schema text, tablename text) RETURNS void AS $body$
+			DECLARE
+			  result integer;
+			BEGIN
+			  EXECUTE format('LOCK TABLE %I.%I IN ACCESS EXCLUSIVE MODE', schema, tablename);
+			  EXECUTE format('SELECT count(*) FROM %I.%I', schema, tablename) INTO result;
+			  IF result = 0 THEN
+			    EXECUTE format('DROP TABLE %I.%I CASCADE', schema, tablename);
+			    PERFORM pg_notify(schema, 'DESTROY_TABLE:' || tablename);
+			  END IF;
+			END;
+			$body$ LANGUAGE plpgsql""";
+
+	/** The reference's trigger function, with the same payload sent by {@code pg_notify}. */
+	static final String BROADCAST_UPDATE = """
+			CREATE OR REPLACE FUNCTION broadcast_update() RETURNS trigger AS $body$
+			BEGIN
+			  IF TG_OP = 'DELETE' THEN
+			    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || OLD.id);
+			  ELSE
+			    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || NEW.id);
+			  END IF;
+			  RETURN NULL;
+			END;
+			$body$ LANGUAGE plpgsql""";
+
+	private SchemaSql() {
+	}
+
+	/**
+	 * Our own trigger function inside the data schema: the reference never replaces it, so our tables
+	 * keep working for ids containing quotes whichever process started last.
+	 * @param schema the data schema
+	 * @return the DDL
+	 */
+	static String recordChangeFunction(String schema) {
+		return """
+				CREATE OR REPLACE FUNCTION %s() RETURNS trigger AS $body$
+				BEGIN
+				  IF TG_OP = 'DELETE' THEN
+				    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || OLD.id);
+				  ELSE
+				    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || NEW.id);
+				  END IF;
+				  RETURN NULL;
+				END;
+				$body$ LANGUAGE plpgsql""".formatted(Identifiers.qualify(schema, RECORD_CHANGE_FUNCTION));
+	}
+
+	/**
+	 * The reference's record table.
+	 * @param schema the schema
+	 * @param table the table
+	 * @param useJsonb whether {@code val} is jsonb rather than text
+	 * @return the DDL
+	 */
+	public static String createTable(String schema, String table, boolean useJsonb) {
+		return """
+				CREATE TABLE %s (
+				  id text NOT NULL,
+				  version int DEFAULT 0,
+				  val %s NOT NULL,
+				  PRIMARY KEY (id)
+				)""".formatted(Identifiers.qualify(schema, table), useJsonb ? "jsonb" : "text");
+	}
+
+	/**
+	 * Hands a new table to the configured role, as the reference's {@code role} option does.
+	 * @param schema the schema
+	 * @param table the table
+	 * @param role the new owner
+	 * @return the DDL
+	 */
+	public static String alterOwner(String schema, String table, String role) {
+		return "ALTER TABLE " + Identifiers.qualify(schema, table) + " OWNER TO "
+				+ Identifiers.quote(Identifiers.requireValidRole(role));
+	}
+
+	/**
+	 * The row trigger under the reference's name, firing on the enabled operations.
+	 * @param schema the schema
+	 * @param table the table
+	 * @param operations the enabled record operations (not empty)
+	 * @return the DDL, or null when no operation is enabled
+	 */
+	public static @Nullable String createTrigger(String schema, String table, Set<ChangeKind> operations) {
+		if (operations.isEmpty()) {
+			return null;
+		}
+		String events = operations.stream().map(ChangeKind::name).collect(Collectors.joining(" OR "));
+		return "CREATE TRIGGER " + Identifiers.quote(triggerName(schema, table)) + " AFTER " + events + " ON "
+				+ Identifiers.qualify(schema, table) + " FOR EACH ROW EXECUTE PROCEDURE "
+				+ Identifiers.qualify(schema, RECORD_CHANGE_FUNCTION) + "()";
+	}
+
+	/**
+	 * The reference's trigger name, {@code broadcast_update_<schema>_<table>}, cut to 63 bytes as
+	 * PostgreSQL would.
+	 * @param schema the schema
+	 * @param table the table
+	 * @return the trigger name
+	 */
+	public static String triggerName(String schema, String table) {
+		return Identifiers.truncate("broadcast_update_" + schema + "_" + table);
+	}
+
+}

@@ -1,0 +1,145 @@
+package io.deepstream.storage.store;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the {@link WriteBuffer}: every {@code writeInterval} it takes a batch from each table with
+ * pending writes, and at once whenever a table has a full batch. Batches of different tables are
+ * written concurrently on {@code flushThreads} threads; a table never has two batches in flight.
+ * {@link #close} keeps flushing until every accepted write is committed or has failed.
+ */
+final class BatchFlusher {
+
+	private static final Logger logger = LoggerFactory.getLogger(BatchFlusher.class);
+
+	private static final AtomicInteger instances = new AtomicInteger();
+
+	private final WriteBuffer buffer;
+
+	private final BatchWriter writer;
+
+	private final long intervalNanos;
+
+	private final ExecutorService workers;
+
+	private final Thread coordinator;
+
+	private volatile boolean closing;
+
+	BatchFlusher(WriteBuffer buffer, BatchWriter writer, Duration writeInterval, int flushThreads) {
+		this.buffer = buffer;
+		this.writer = writer;
+		this.intervalNanos = writeInterval.toNanos();
+		int instance = instances.incrementAndGet();
+		this.workers = Executors.newFixedThreadPool(flushThreads, named("deepstream-flush-" + instance + "-"));
+		this.coordinator = named("deepstream-flusher-" + instance).newThread(this::run);
+	}
+
+	void start() {
+		this.coordinator.start();
+	}
+
+	/** Asks for a flush of everything pending now, without waiting for the interval. */
+	void flushNow() {
+		this.flushRequested = true;
+		this.buffer.signalWork();
+	}
+
+	private volatile boolean flushRequested;
+
+	private void run() {
+		long nextSweep = System.nanoTime() + this.intervalNanos;
+		try {
+			while (true) {
+				boolean closingNow = this.closing;
+				if (closingNow && this.buffer.isEmpty()) {
+					return;
+				}
+				long now = System.nanoTime();
+				boolean sweep = closingNow || this.flushRequested || now - nextSweep >= 0;
+				if (sweep) {
+					this.flushRequested = false;
+					nextSweep = now + this.intervalNanos;
+				}
+				List<TableBatch> batches = this.buffer.take(sweep);
+				for (TableBatch batch : batches) {
+					this.workers.execute(() -> writeAndSettle(batch));
+				}
+				if (batches.isEmpty()) {
+					this.buffer.awaitWork(Math.max(0, nextSweep - System.nanoTime()));
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException | Error ex) {
+			logger.error("Write-behind flusher stopped unexpectedly", ex);
+			throw ex;
+		}
+	}
+
+	private void writeAndSettle(TableBatch batch) {
+		@Nullable RecordWriteException failure;
+		try {
+			failure = this.writer.write(batch);
+		}
+		catch (RuntimeException | Error ex) {
+			failure = new RecordWriteException("Write to " + batch.table() + " failed unexpectedly", ex);
+		}
+		this.buffer.done(batch);
+		if (failure == null) {
+			batch.writes().forEach(PendingWrite::complete);
+		}
+		else {
+			RecordWriteException cause = failure;
+			batch.writes().forEach((write) -> write.fail(cause));
+		}
+	}
+
+	/**
+	 * Flushes every accepted write, then stops the threads.
+	 * @param timeout how long to wait for the last batches
+	 * @return true if everything was written (or failed visibly) in time
+	 */
+	boolean close(Duration timeout) throws InterruptedException {
+		this.closing = true;
+		this.buffer.close();
+		long deadline = System.nanoTime() + timeout.toNanos();
+		this.coordinator.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+		boolean drained = !this.coordinator.isAlive();
+		this.workers.shutdown();
+		drained &= this.workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		if (!drained) {
+			this.coordinator.interrupt();
+			this.workers.shutdownNow();
+			List<PendingWrite> abandoned = this.buffer.abandonQueued();
+			logger.warn("{} writes were not committed within {} of closing the store; their futures fail",
+					abandoned.size() + this.buffer.uncommitted(), timeout);
+			RecordWriteException failure = new RecordWriteException("The record store closed before this write was committed",
+					new IllegalStateException("close timed out after " + timeout));
+			abandoned.forEach((write) -> write.fail(failure));
+		}
+		return drained;
+	}
+
+	private static ThreadFactory named(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix.endsWith("-") ? prefix + count.incrementAndGet() : prefix);
+			thread.setDaemon(false);
+			return thread;
+		};
+	}
+
+}

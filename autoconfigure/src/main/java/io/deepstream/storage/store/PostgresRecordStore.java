@@ -1,0 +1,386 @@
+package io.deepstream.storage.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.SqlStates;
+import io.deepstream.storage.schema.SchemaInitializer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.ColumnMapRowMapper;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * deepstream records in PostgreSQL, in exactly the format of the reference Node.js connector
+ * ({@code @deepstream/storage-postgres}): a record name {@code table/id} is a row {@code (id, version,
+ * val)} of table {@code table} in the configured schema, created on its first write.
+ * <p>
+ * Writes are buffered per table and flushed in batches every {@code writeInterval}; each returned
+ * future completes only after its batch has committed, and fails (never silently) if it could not be.
+ * Reads see writes that are still buffered. Works with plain {@code new}:
+ *
+ * <pre>{@code
+ * PostgresRecordStore store = new PostgresRecordStore(dataSource, JsonMapper.builder().build(), RecordStoreOptions.defaults());
+ * store.start();
+ * store.set("cars/bmw", 1, Map.of("color", "blue")).join();
+ * StoredRecord bmw = store.get("cars/bmw");
+ * store.close();
+ * }</pre>
+ */
+public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
+
+	/**
+	 * Lifecycle phase: lower phases stop later, so the store flushes after the web server (phases
+	 * {@code DEFAULT_PHASE - 1024} and {@code - 2048}) has drained its requests, and before the
+	 * listener and the pool.
+	 */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	/** How long {@link #close()} waits for the last batches, retries included. */
+	public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
+	private static final Logger logger = LoggerFactory.getLogger(PostgresRecordStore.class);
+
+	private final DataSource dataSource;
+
+	private final JdbcTemplate jdbc;
+
+	private final RecordStoreOptions options;
+
+	private final JsonCodec json;
+
+	private final WriteBuffer buffer;
+
+	private final StoreStatistics statistics;
+
+	private final BatchFlusher flusher;
+
+	private final SchemaInitializer schemaInitializer;
+
+	private volatile State state = State.NEW;
+
+	private enum State {
+
+		NEW, RUNNING, CLOSED
+
+	}
+
+	public PostgresRecordStore(DataSource dataSource, JsonMapper jsonMapper, RecordStoreOptions options) {
+		this(dataSource, jsonMapper, options, RecordStoreObserver.NONE);
+	}
+
+	public PostgresRecordStore(DataSource dataSource, JsonMapper jsonMapper, RecordStoreOptions options,
+			RecordStoreObserver observer) {
+		this.dataSource = dataSource;
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.options = options;
+		this.json = new JsonCodec(jsonMapper, options.useJsonb());
+		this.buffer = new WriteBuffer(options.maxBatchSize(), options.maxBufferedWrites(), options.whenBufferFull(),
+				options.bufferFullTimeout());
+		this.statistics = new StoreStatistics(this.buffer);
+		TableManager tables = new TableManager(dataSource, options, this.statistics);
+		BatchWriter writer = new BatchWriter(dataSource, options, tables, this.statistics, observer);
+		this.flusher = new BatchFlusher(this.buffer, writer, options.writeInterval(), options.flushThreads());
+		this.schemaInitializer = new SchemaInitializer(dataSource);
+	}
+
+	/**
+	 * Creates the schema and functions if needed and starts the flusher. Idempotent.
+	 * @throws IllegalStateException if the database refuses or is too old
+	 */
+	@Override
+	public synchronized void start() {
+		if (this.state != State.NEW) {
+			return;
+		}
+		try {
+			this.schemaInitializer.initialize(this.options.schema());
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not initialise schema '" + this.options.schema() + "': " + ex.getMessage(), ex);
+		}
+		this.flusher.start();
+		this.state = State.RUNNING;
+	}
+
+	/**
+	 * Buffers a write of a record.
+	 * @param key the record name, {@code table/id} or an id of the default table
+	 * @param version the deepstream version to store
+	 * @param value the value: a {@link JsonNode} or any object Jackson can write (not null)
+	 * @return a future that completes once the write is committed, or fails with
+	 * {@link RecordWriteException}
+	 * @throws IllegalArgumentException for an invalid record name or value (nothing is buffered)
+	 * @throws BufferFullException if the buffer has no room
+	 */
+	public CompletableFuture<Void> set(String key, int version, Object value) {
+		RecordKey recordKey = RecordKey.parse(key, this.options.defaultTable());
+		String text = this.json.write(key, value);
+		return accept(recordKey, PendingWrite.upsert(recordKey.id(), version, text));
+	}
+
+	/**
+	 * Reads a record, including a write of it that is still buffered.
+	 * @param key the record name
+	 * @return the record, or {@link StoredRecord#MISSING} (version -1)
+	 */
+	public StoredRecord get(String key) {
+		RecordKey recordKey = RecordKey.parse(key, this.options.defaultTable());
+		PendingWrite pending = this.buffer.visible(recordKey);
+		if (pending != null) {
+			String text = pending.json();
+			return (text != null) ? new StoredRecord(pending.version(), this.json.read(text)) : StoredRecord.MISSING;
+		}
+		String sql = "SELECT version, val::text FROM " + Identifiers.qualify(this.options.schema(), recordKey.table())
+				+ " WHERE id = ?";
+		try {
+			List<StoredRecord> rows = this.jdbc.query(sql,
+					(rs, row) -> new StoredRecord(rs.getInt(1), this.json.read(rs.getString(2))), recordKey.id());
+			return rows.isEmpty() ? StoredRecord.MISSING : rows.get(0);
+		}
+		catch (DataAccessException ex) {
+			// A table that does not exist (yet, or any more) holds no records.
+			if (SqlStates.hasState(ex, SqlStates.UNDEFINED_TABLE)) {
+				return StoredRecord.MISSING;
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * Reads a record's value as a given type.
+	 * @param <T> the type
+	 * @param key the record name
+	 * @param type the class to convert the JSON value to
+	 * @return the value, or empty when the record does not exist
+	 */
+	public <T> Optional<T> get(String key, Class<T> type) {
+		JsonNode value = get(key).value();
+		return (value != null) ? Optional.of(this.json.convert(value, type)) : Optional.empty();
+	}
+
+	/**
+	 * Buffers the deletion of a record. Deleting a table's last record drops the table and sends
+	 * DESTROY_TABLE.
+	 * @param key the record name
+	 * @return a future that completes once the delete is committed
+	 */
+	public CompletableFuture<Void> delete(String key) {
+		RecordKey recordKey = RecordKey.parse(key, this.options.defaultTable());
+		return accept(recordKey, PendingWrite.delete(recordKey.id()));
+	}
+
+	/**
+	 * Deletes several records. All names are checked before any delete is buffered.
+	 * @param keys the record names
+	 * @return a future that completes once every delete is committed
+	 */
+	public CompletableFuture<Void> deleteBulk(Collection<String> keys) {
+		List<RecordKey> parsed = keys.stream().map((key) -> RecordKey.parse(key, this.options.defaultTable())).toList();
+		List<CompletableFuture<Void>> futures = new ArrayList<>(parsed.size());
+		for (RecordKey key : parsed) {
+			futures.add(accept(key, PendingWrite.delete(key.id())));
+		}
+		return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+	}
+
+	private CompletableFuture<Void> accept(RecordKey key, PendingWrite write) {
+		if (this.state != State.RUNNING) {
+			throw new IllegalStateException(
+					(this.state == State.NEW) ? "The record store is not started; call start() first" : "The record store is closed");
+		}
+		try {
+			CompletableFuture<Void> future = this.buffer.add(key, write);
+			this.statistics.writesAccepted.increment();
+			return future;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new BufferFullException("Interrupted while waiting for room in the write buffer");
+		}
+	}
+
+	/**
+	 * Flushes everything buffered now rather than at the next interval.
+	 * @return a future that completes when every write accepted so far is done
+	 */
+	public CompletableFuture<Void> flush() {
+		this.flusher.flushNow();
+		return CompletableFuture.runAsync(() -> {
+			try {
+				this.buffer.awaitEmpty(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+	}
+
+	/**
+	 * Creates a schema (and this project's trigger function in it) if it does not exist.
+	 * @param name the schema name
+	 */
+	public void createSchema(String name) {
+		try {
+			this.schemaInitializer.initialize(name);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not create schema '" + name + "': " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Drops a schema and everything in it. Fails if the schema does not exist, as the reference does.
+	 * @param name the schema name
+	 */
+	public void destroySchema(String name) {
+		this.jdbc.execute("DROP SCHEMA " + Identifiers.quote(Identifiers.requireValidSchema(name)) + " CASCADE");
+	}
+
+	/**
+	 * Every table of the configured schema with its number of rows.
+	 * @return table name to row count, sorted by name
+	 */
+	public Map<String, Long> getSchemaOverview() {
+		return getSchemaOverview(this.options.schema());
+	}
+
+	/**
+	 * Every table of a schema with its number of rows.
+	 * @param schema the schema
+	 * @return table name to row count, sorted by name
+	 */
+	public Map<String, Long> getSchemaOverview(String schema) {
+		Identifiers.requireValidSchema(schema);
+		List<String> tables = this.jdbc.queryForList("SELECT table_name FROM information_schema.tables "
+				+ "WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name", String.class, schema);
+		Map<String, Long> overview = new LinkedHashMap<>();
+		for (String table : tables) {
+			Long count = countRows(schema, table);
+			if (count != null) {
+				overview.put(table, count);
+			}
+		}
+		return overview;
+	}
+
+	private @Nullable Long countRows(String schema, String table) {
+		try {
+			return this.jdbc.queryForObject("SELECT count(*) FROM " + Identifiers.qualify(schema, table), Long.class);
+		}
+		catch (DataAccessException ex) {
+			// Dropped between listing and counting: it is no longer part of the overview.
+			if (SqlStates.hasState(ex, SqlStates.UNDEFINED_TABLE)) {
+				return null;
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * Runs raw, parameterised SQL, as the reference's {@code query}.
+	 * @param sql the statement, with {@code ?} placeholders
+	 * @param args the bind parameters
+	 * @return the rows, column name to value (empty for statements that return no rows)
+	 */
+	public List<Map<String, Object>> query(String sql, Object... args) {
+		return this.jdbc.execute((Connection connection) -> {
+			try (var statement = connection.prepareStatement(sql)) {
+				for (int i = 0; i < args.length; i++) {
+					statement.setObject(i + 1, args[i]);
+				}
+				if (!statement.execute()) {
+					return List.<Map<String, Object>>of();
+				}
+				try (ResultSet rs = statement.getResultSet()) {
+					return extract(rs);
+				}
+			}
+		});
+	}
+
+	private static List<Map<String, Object>> extract(ResultSet rs) throws SQLException {
+		ColumnMapRowMapper mapper = new ColumnMapRowMapper();
+		List<Map<String, Object>> rows = new ArrayList<>();
+		int row = 0;
+		while (rs.next()) {
+			rows.add(mapper.mapRow(rs, row++));
+		}
+		return rows;
+	}
+
+	/** @return the options this store runs with */
+	public RecordStoreOptions options() {
+		return this.options;
+	}
+
+	/** @return running totals, for metrics and health */
+	public StoreStatistics statistics() {
+		return this.statistics;
+	}
+
+	/** @return the data source this store writes through */
+	public DataSource dataSource() {
+		return this.dataSource;
+	}
+
+	/**
+	 * Stops accepting writes, flushes every buffered write and waits for it (up to
+	 * {@link #CLOSE_TIMEOUT}; writes still not committed then fail their futures).
+	 */
+	@Override
+	public void close() {
+		synchronized (this) {
+			if (this.state == State.CLOSED) {
+				return;
+			}
+			boolean started = this.state == State.RUNNING;
+			this.state = State.CLOSED;
+			if (!started) {
+				return;
+			}
+		}
+		try {
+			this.flusher.close(CLOSE_TIMEOUT);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			logger.warn("Interrupted while flushing buffered writes on close");
+		}
+	}
+
+	@Override
+	public void stop() {
+		close();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.state == State.RUNNING;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}

@@ -1,0 +1,40 @@
+package io.deepstream.storage.store;
+
+/**
+ * Told about every flush, for metrics and logs. Called on flusher threads: implementations must be
+ * quick and thread-safe. Every method does nothing by default.
+ */
+public interface RecordStoreObserver {
+
+	/** An observer that ignores everything. */
+	RecordStoreObserver NONE = new RecordStoreObserver() {
+	};
+
+	/**
+	 * A batch was committed.
+	 * @param table the table
+	 * @param writes how many writes it held
+	 * @param nanos how long writing it took, retries included
+	 */
+	default void batchCommitted(String table, int writes, long nanos) {
+	}
+
+	/**
+	 * A batch failed for good; its writes' futures fail.
+	 * @param table the table
+	 * @param writes how many writes it held
+	 * @param cause the last error
+	 */
+	default void batchFailed(String table, int writes, Throwable cause) {
+	}
+
+	/**
+	 * A batch is retried after a transient failure.
+	 * @param table the table
+	 * @param attempt the number of the retry, from 1
+	 * @param cause the failure
+	 */
+	default void batchRetried(String table, int attempt, Throwable cause) {
+	}
+
+}

@@ -1,0 +1,255 @@
+package io.deepstream.storage.store;
+
+import java.time.Duration;
+
+import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.core.NotificationSwitches;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Options of the record store, named after the reference connector's where it has them. Build with
+ * {@link #builder()}; every option has the reference's default, or a documented one of our own.
+ *
+ * @param schema schema holding the tables ({@code schema}, default {@code ds})
+ * @param defaultTable table for record names without {@code /} ({@code defaultTable}, default {@code default})
+ * @param writeInterval how long writes are buffered before a flush ({@code writeInterval}, default 200 ms)
+ * @param useJsonb whether new tables store values as jsonb rather than text ({@code useJsonb}, default false)
+ * @param role owner of new tables ({@code role}); null leaves the connecting user as owner
+ * @param notifications which notifications new tables send ({@code notifications.*}, default all on)
+ * @param maxBatchSize most writes to one table in one statement; a full batch is flushed at once
+ * @param maxBufferedWrites most writes buffered and not yet committed, over all tables
+ * @param whenBufferFull what {@code set} does when the buffer is full
+ * @param bufferFullTimeout how long {@code set} waits for room with {@link WhenBufferFull#BLOCK}
+ * @param maxRetries how often a batch is retried after a transient failure before its writes fail
+ * @param retryInitialBackoff the first pause before a retry; doubled each time
+ * @param retryMaxBackoff the longest pause before a retry
+ * @param flushThreads how many batches (of different tables) are written at once
+ * @param versionGuard whether a write with a lower version than the stored one is ignored
+ */
+public record RecordStoreOptions(String schema, String defaultTable, Duration writeInterval, boolean useJsonb,
+		@Nullable String role, NotificationSwitches notifications, int maxBatchSize, int maxBufferedWrites,
+		WhenBufferFull whenBufferFull, Duration bufferFullTimeout, int maxRetries, Duration retryInitialBackoff,
+		Duration retryMaxBackoff, int flushThreads, boolean versionGuard) {
+
+	/** The reference's default schema. */
+	public static final String DEFAULT_SCHEMA = "ds";
+
+	/** The reference's default table. */
+	public static final String DEFAULT_TABLE = "default";
+
+	/** The reference's default write interval. */
+	public static final Duration DEFAULT_WRITE_INTERVAL = Duration.ofMillis(200);
+
+	/** Default batch size: large enough to amortise a round trip, small enough to keep a statement short. */
+	public static final int DEFAULT_MAX_BATCH_SIZE = 5000;
+
+	/** Default buffer bound. */
+	public static final int DEFAULT_MAX_BUFFERED_WRITES = 100_000;
+
+	/** Default wait for room in a full buffer. */
+	public static final Duration DEFAULT_BUFFER_FULL_TIMEOUT = Duration.ofSeconds(30);
+
+	/** Default number of retries after a transient failure. */
+	public static final int DEFAULT_MAX_RETRIES = 8;
+
+	/** Default first retry pause. */
+	public static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofMillis(100);
+
+	/** Default longest retry pause. */
+	public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(5);
+
+	/** Default flush concurrency. */
+	public static final int DEFAULT_FLUSH_THREADS = 2;
+
+	public RecordStoreOptions {
+		Identifiers.requireValidSchema(schema);
+		Identifiers.requireValidTable(defaultTable, defaultTable);
+		if (role != null) {
+			Identifiers.requireValidRole(role);
+		}
+		requirePositive(writeInterval, "writeInterval");
+		requirePositive(bufferFullTimeout, "bufferFullTimeout");
+		requirePositive(retryInitialBackoff, "retryInitialBackoff");
+		requirePositive(retryMaxBackoff, "retryMaxBackoff");
+		if (maxBatchSize < 1) {
+			throw new IllegalArgumentException("maxBatchSize must be at least 1, was " + maxBatchSize);
+		}
+		if (maxBufferedWrites < maxBatchSize) {
+			throw new IllegalArgumentException("maxBufferedWrites (" + maxBufferedWrites
+					+ ") must be at least maxBatchSize (" + maxBatchSize + ")");
+		}
+		if (maxRetries < 0) {
+			throw new IllegalArgumentException("maxRetries must not be negative, was " + maxRetries);
+		}
+		if (flushThreads < 1) {
+			throw new IllegalArgumentException("flushThreads must be at least 1, was " + flushThreads);
+		}
+	}
+
+	private static void requirePositive(Duration duration, String name) {
+		if (duration.isNegative() || duration.isZero()) {
+			throw new IllegalArgumentException(name + " must be positive, was " + duration);
+		}
+	}
+
+	/**
+	 * Options with every default.
+	 * @return the defaults
+	 */
+	public static RecordStoreOptions defaults() {
+		return builder().build();
+	}
+
+	/**
+	 * A builder starting from the defaults.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * A builder starting from these options.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder();
+		builder.schema = this.schema;
+		builder.defaultTable = this.defaultTable;
+		builder.writeInterval = this.writeInterval;
+		builder.useJsonb = this.useJsonb;
+		builder.role = this.role;
+		builder.notifications = this.notifications;
+		builder.maxBatchSize = this.maxBatchSize;
+		builder.maxBufferedWrites = this.maxBufferedWrites;
+		builder.whenBufferFull = this.whenBufferFull;
+		builder.bufferFullTimeout = this.bufferFullTimeout;
+		builder.maxRetries = this.maxRetries;
+		builder.retryInitialBackoff = this.retryInitialBackoff;
+		builder.retryMaxBackoff = this.retryMaxBackoff;
+		builder.flushThreads = this.flushThreads;
+		builder.versionGuard = this.versionGuard;
+		return builder;
+	}
+
+	/** Builds {@link RecordStoreOptions}. */
+	public static final class Builder {
+
+		private String schema = DEFAULT_SCHEMA;
+
+		private String defaultTable = DEFAULT_TABLE;
+
+		private Duration writeInterval = DEFAULT_WRITE_INTERVAL;
+
+		private boolean useJsonb;
+
+		private @Nullable String role;
+
+		private NotificationSwitches notifications = NotificationSwitches.ALL;
+
+		private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+
+		private int maxBufferedWrites = DEFAULT_MAX_BUFFERED_WRITES;
+
+		private WhenBufferFull whenBufferFull = WhenBufferFull.BLOCK;
+
+		private Duration bufferFullTimeout = DEFAULT_BUFFER_FULL_TIMEOUT;
+
+		private int maxRetries = DEFAULT_MAX_RETRIES;
+
+		private Duration retryInitialBackoff = DEFAULT_RETRY_INITIAL_BACKOFF;
+
+		private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
+
+		private int flushThreads = DEFAULT_FLUSH_THREADS;
+
+		private boolean versionGuard;
+
+		private Builder() {
+		}
+
+		public Builder schema(String schema) {
+			this.schema = schema;
+			return this;
+		}
+
+		public Builder defaultTable(String defaultTable) {
+			this.defaultTable = defaultTable;
+			return this;
+		}
+
+		public Builder writeInterval(Duration writeInterval) {
+			this.writeInterval = writeInterval;
+			return this;
+		}
+
+		public Builder useJsonb(boolean useJsonb) {
+			this.useJsonb = useJsonb;
+			return this;
+		}
+
+		public Builder role(@Nullable String role) {
+			this.role = role;
+			return this;
+		}
+
+		public Builder notifications(NotificationSwitches notifications) {
+			this.notifications = notifications;
+			return this;
+		}
+
+		public Builder maxBatchSize(int maxBatchSize) {
+			this.maxBatchSize = maxBatchSize;
+			return this;
+		}
+
+		public Builder maxBufferedWrites(int maxBufferedWrites) {
+			this.maxBufferedWrites = maxBufferedWrites;
+			return this;
+		}
+
+		public Builder whenBufferFull(WhenBufferFull whenBufferFull) {
+			this.whenBufferFull = whenBufferFull;
+			return this;
+		}
+
+		public Builder bufferFullTimeout(Duration bufferFullTimeout) {
+			this.bufferFullTimeout = bufferFullTimeout;
+			return this;
+		}
+
+		public Builder maxRetries(int maxRetries) {
+			this.maxRetries = maxRetries;
+			return this;
+		}
+
+		public Builder retryInitialBackoff(Duration retryInitialBackoff) {
+			this.retryInitialBackoff = retryInitialBackoff;
+			return this;
+		}
+
+		public Builder retryMaxBackoff(Duration retryMaxBackoff) {
+			this.retryMaxBackoff = retryMaxBackoff;
+			return this;
+		}
+
+		public Builder flushThreads(int flushThreads) {
+			this.flushThreads = flushThreads;
+			return this;
+		}
+
+		public Builder versionGuard(boolean versionGuard) {
+			this.versionGuard = versionGuard;
+			return this;
+		}
+
+		public RecordStoreOptions build() {
+			return new RecordStoreOptions(this.schema, this.defaultTable, this.writeInterval, this.useJsonb, this.role,
+					this.notifications, this.maxBatchSize, this.maxBufferedWrites, this.whenBufferFull,
+					this.bufferFullTimeout, this.maxRetries, this.retryInitialBackoff, this.retryMaxBackoff,
+					this.flushThreads, this.versionGuard);
+		}
+
+	}
+
+}

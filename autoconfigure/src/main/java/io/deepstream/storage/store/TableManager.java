@@ -1,0 +1,164 @@
+package io.deepstream.storage.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.core.SqlStates;
+import io.deepstream.storage.schema.SchemaSql;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates a table on its first write and drops it after its last row is deleted, as the reference
+ * does, but safely when several processes race: both run under the same transaction-scoped advisory
+ * lock per table, and the drop locks the table and checks again that it is empty, so a write that
+ * commits first keeps the table, and one that waits finds it gone (42P01), recreates it and retries.
+ */
+final class TableManager {
+
+	private static final Logger logger = LoggerFactory.getLogger(TableManager.class);
+
+	private static final String TABLE_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
+
+	private final DataSource dataSource;
+
+	private final RecordStoreOptions options;
+
+	private final StoreStatistics statistics;
+
+	TableManager(DataSource dataSource, RecordStoreOptions options, StoreStatistics statistics) {
+		this.dataSource = dataSource;
+		this.options = options;
+		this.statistics = statistics;
+	}
+
+	/**
+	 * Creates the table, its trigger and sends CREATE_TABLE, unless it exists already.
+	 * @param table a validated table name
+	 * @throws SQLException if the database refuses
+	 */
+	void ensureTable(String table) throws SQLException {
+		String schema = this.options.schema();
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			try {
+				lockTable(connection, schema, table);
+				if (exists(connection, schema, table)) {
+					connection.commit();
+					return;
+				}
+				try (Statement statement = connection.createStatement()) {
+					statement.execute(SchemaSql.createTable(schema, table, this.options.useJsonb()));
+					if (this.options.role() != null) {
+						statement.execute(SchemaSql.alterOwner(schema, table, this.options.role()));
+					}
+					String trigger = SchemaSql.createTrigger(schema, table,
+							this.options.notifications().triggerOperations());
+					if (trigger != null) {
+						statement.execute(trigger);
+					}
+				}
+				if (this.options.notifications().createTable()) {
+					notify(connection, schema, "CREATE_TABLE:" + table);
+				}
+				connection.commit();
+				this.statistics.tablesCreated.increment();
+				logger.debug("Created table {}.{}", schema, table);
+			}
+			catch (SQLException ex) {
+				connection.rollback();
+				// A process without our lock (the reference) created it at the same moment: it exists.
+				if (!isConcurrentCreation(ex)) {
+					throw ex;
+				}
+			}
+			finally {
+				connection.setAutoCommit(true);
+			}
+		}
+	}
+
+	/**
+	 * Drops the table if it is empty and sends DESTROY_TABLE. Locks the table first, so writers that
+	 * committed before are seen and writers that come after wait and then find the table gone.
+	 * @param table a validated table name
+	 * @throws SQLException if the database refuses
+	 */
+	void dropIfEmpty(String table) throws SQLException {
+		String schema = this.options.schema();
+		String qualified = Identifiers.qualify(schema, table);
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			try (Statement statement = connection.createStatement()) {
+				lockTable(connection, schema, table);
+				if (!exists(connection, schema, table)) {
+					connection.commit();
+					return;
+				}
+				statement.execute("LOCK TABLE " + qualified + " IN ACCESS EXCLUSIVE MODE");
+				boolean empty;
+				try (ResultSet rs = statement.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + qualified + ")")) {
+					rs.next();
+					empty = rs.getBoolean(1);
+				}
+				if (empty) {
+					statement.execute("DROP TABLE " + qualified);
+					if (this.options.notifications().destroyTable()) {
+						notify(connection, schema, "DESTROY_TABLE:" + table);
+					}
+				}
+				connection.commit();
+				if (empty) {
+					this.statistics.tablesDropped.increment();
+					logger.debug("Dropped empty table {}.{}", schema, table);
+				}
+			}
+			catch (SQLException ex) {
+				connection.rollback();
+				if (!SqlStates.hasState(ex, SqlStates.UNDEFINED_TABLE)) {
+					throw ex;
+				}
+			}
+			finally {
+				connection.setAutoCommit(true);
+			}
+		}
+	}
+
+	private static void lockTable(Connection connection, String schema, String table) throws SQLException {
+		try (PreparedStatement lock = connection.prepareStatement(TABLE_LOCK)) {
+			lock.setString(1, schema + '.' + table);
+			lock.execute();
+		}
+	}
+
+	private static boolean exists(Connection connection, String schema, String table) throws SQLException {
+		try (PreparedStatement query = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+			query.setString(1, Identifiers.qualify(schema, table));
+			try (ResultSet rs = query.executeQuery()) {
+				rs.next();
+				return rs.getBoolean(1);
+			}
+		}
+	}
+
+	static void notify(Connection connection, String channel, String payload) throws SQLException {
+		try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+			notify.setString(1, channel);
+			notify.setString(2, payload);
+			notify.execute();
+		}
+	}
+
+	private static boolean isConcurrentCreation(SQLException ex) {
+		return SqlStates.hasState(ex, SqlStates.DUPLICATE_TABLE) || SqlStates.hasState(ex, SqlStates.UNIQUE_VIOLATION)
+				|| SqlStates.hasState(ex, SqlStates.DUPLICATE_OBJECT);
+	}
+
+}

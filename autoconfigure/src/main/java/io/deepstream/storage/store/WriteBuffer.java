@@ -1,0 +1,299 @@
+package io.deepstream.storage.store;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.deepstream.storage.core.RecordKey;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes accepted but not yet committed, per table, bounded in number. It also answers reads of
+ * records with an uncommitted write (read-your-writes) until that write is committed or has failed.
+ */
+final class WriteBuffer {
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	/** Signalled when writes are committed or failed, so blocked writers may find room. */
+	private final Condition roomAvailable = this.lock.newCondition();
+
+	/** Signalled when the flusher has work: a full batch, a finished batch, or closing. */
+	private final Condition workAvailable = this.lock.newCondition();
+
+	private final Map<String, TableQueue> queues = new LinkedHashMap<>();
+
+	/** The latest uncommitted write per record, for reads; entries leave when their write is done. */
+	private final Map<RecordKey, PendingWrite> visible = new ConcurrentHashMap<>();
+
+	private final int maxBatchSize;
+
+	private final int maxBufferedWrites;
+
+	private final WhenBufferFull whenFull;
+
+	private final Duration fullTimeout;
+
+	/** Writes taken into the buffer and not yet done (queued or in flight). */
+	private int uncommitted;
+
+	private boolean workSignalled;
+
+	private boolean closed;
+
+	WriteBuffer(int maxBatchSize, int maxBufferedWrites, WhenBufferFull whenFull, Duration fullTimeout) {
+		this.maxBatchSize = maxBatchSize;
+		this.maxBufferedWrites = maxBufferedWrites;
+		this.whenFull = whenFull;
+		this.fullTimeout = fullTimeout;
+	}
+
+	/**
+	 * Buffers a write; an earlier queued write to the same record is replaced and hands its callers
+	 * over.
+	 * @return the future of this caller
+	 * @throws BufferFullException if there is no room (at once, or after the timeout)
+	 * @throws InterruptedException if interrupted while waiting for room
+	 */
+	CompletableFuture<Void> add(RecordKey key, PendingWrite write) throws InterruptedException {
+		this.lock.lockInterruptibly();
+		try {
+			requireOpen();
+			PendingWrite queued = queued(key);
+			if (queued == null) {
+				awaitRoom();
+				queued = queued(key);
+			}
+			TableQueue queue = this.queues.computeIfAbsent(key.table(), (table) -> new TableQueue());
+			if (queued != null) {
+				write.takeWaitersOf(queued);
+			}
+			else {
+				this.uncommitted++;
+			}
+			queue.pending.put(key.id(), write);
+			this.visible.put(key, write);
+			CompletableFuture<Void> future = write.addWaiter();
+			if (queue.pending.size() >= this.maxBatchSize && !queue.inFlight) {
+				signalWork();
+			}
+			return future;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private @Nullable PendingWrite queued(RecordKey key) {
+		TableQueue queue = this.queues.get(key.table());
+		return (queue != null) ? queue.pending.get(key.id()) : null;
+	}
+
+	private void awaitRoom() throws InterruptedException {
+		if (this.uncommitted < this.maxBufferedWrites) {
+			return;
+		}
+		if (this.whenFull == WhenBufferFull.FAIL) {
+			throw full();
+		}
+		long nanos = this.fullTimeout.toNanos();
+		while (this.uncommitted >= this.maxBufferedWrites) {
+			if (nanos <= 0) {
+				throw full();
+			}
+			nanos = this.roomAvailable.awaitNanos(nanos);
+			requireOpen();
+		}
+	}
+
+	private void requireOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("The record store is closed; the write was not accepted");
+		}
+	}
+
+	/** Accepts no more writes; those already accepted are still flushed. */
+	void close() {
+		this.lock.lock();
+		try {
+			this.closed = true;
+			this.roomAvailable.signalAll();
+			this.workSignalled = true;
+			this.workAvailable.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Removes every queued (not in-flight) write, for a store that gives up at close.
+	 * @return the writes removed; the caller fails their futures
+	 */
+	List<PendingWrite> abandonQueued() {
+		this.lock.lock();
+		try {
+			List<PendingWrite> abandoned = new ArrayList<>();
+			for (Map.Entry<String, TableQueue> entry : this.queues.entrySet()) {
+				for (PendingWrite write : entry.getValue().pending.values()) {
+					abandoned.add(write);
+					this.visible.remove(new RecordKey(entry.getKey(), write.id()), write);
+				}
+				this.uncommitted -= entry.getValue().pending.size();
+				entry.getValue().pending.clear();
+			}
+			this.queues.values().removeIf((queue) -> !queue.inFlight);
+			this.roomAvailable.signalAll();
+			return abandoned;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private BufferFullException full() {
+		return new BufferFullException("Write buffer full: " + this.uncommitted + " writes are not committed yet (maxBufferedWrites="
+				+ this.maxBufferedWrites + "); PostgreSQL is slower than the writers or unreachable");
+	}
+
+	/** The latest uncommitted write of a record, if any. */
+	@Nullable PendingWrite visible(RecordKey key) {
+		return this.visible.get(key);
+	}
+
+	/**
+	 * Takes batches for tables with nothing in flight.
+	 * @param all whether to take every table with pending writes, or only those with a full batch
+	 * @return the batches, each now in flight until {@link #done}
+	 */
+	List<TableBatch> take(boolean all) {
+		this.lock.lock();
+		try {
+			this.workSignalled = false;
+			List<TableBatch> batches = new ArrayList<>();
+			for (Map.Entry<String, TableQueue> entry : this.queues.entrySet()) {
+				TableQueue queue = entry.getValue();
+				if (queue.inFlight || queue.pending.isEmpty() || (!all && queue.pending.size() < this.maxBatchSize)) {
+					continue;
+				}
+				List<PendingWrite> writes = new ArrayList<>(Math.min(queue.pending.size(), this.maxBatchSize));
+				Iterator<PendingWrite> it = queue.pending.values().iterator();
+				while (it.hasNext() && writes.size() < this.maxBatchSize) {
+					writes.add(it.next());
+					it.remove();
+				}
+				queue.inFlight = true;
+				batches.add(new TableBatch(entry.getKey(), writes));
+			}
+			return batches;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Marks a batch finished (committed or failed): its writes stop being visible to reads and free
+	 * their room. The caller completes the futures afterwards, outside the lock.
+	 */
+	void done(TableBatch batch) {
+		this.lock.lock();
+		try {
+			TableQueue queue = this.queues.get(batch.table());
+			if (queue != null) {
+				queue.inFlight = false;
+				if (queue.pending.isEmpty()) {
+					this.queues.remove(batch.table());
+				}
+			}
+			for (PendingWrite write : batch.writes()) {
+				this.visible.remove(new RecordKey(batch.table(), write.id()), write);
+			}
+			this.uncommitted -= batch.size();
+			this.roomAvailable.signalAll();
+			signalWork();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Waits until work is signalled or the timeout passes.
+	 * @return true if work was signalled
+	 */
+	boolean awaitWork(long timeoutNanos) throws InterruptedException {
+		this.lock.lock();
+		try {
+			long nanos = timeoutNanos;
+			while (!this.workSignalled && nanos > 0) {
+				nanos = this.workAvailable.awaitNanos(nanos);
+			}
+			return this.workSignalled;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	void signalWork() {
+		this.lock.lock();
+		try {
+			this.workSignalled = true;
+			this.workAvailable.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Writes accepted and not yet committed or failed. */
+	int uncommitted() {
+		this.lock.lock();
+		try {
+			return this.uncommitted;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	boolean isEmpty() {
+		return uncommitted() == 0;
+	}
+
+	/** Waits until every accepted write is done, or the timeout passes. */
+	boolean awaitEmpty(long timeout, TimeUnit unit) throws InterruptedException {
+		long nanos = unit.toNanos(timeout);
+		this.lock.lock();
+		try {
+			while (this.uncommitted > 0) {
+				if (nanos <= 0) {
+					return false;
+				}
+				nanos = this.roomAvailable.awaitNanos(nanos);
+			}
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private static final class TableQueue {
+
+		private final LinkedHashMap<String, PendingWrite> pending = new LinkedHashMap<>();
+
+		private boolean inFlight;
+
+	}
+
+}
