@@ -97,7 +97,8 @@ final class BatchFlusher {
 		catch (RuntimeException | Error ex) {
 			failure = new RecordWriteException("Write to " + batch.table() + " failed unexpectedly", ex);
 		}
-		this.buffer.done(batch);
+		// Settle first, then release: whoever waits for the buffer to drain (flush, close) then finds
+		// every future of the batch already complete.
 		if (failure == null) {
 			batch.writes().forEach(PendingWrite::complete);
 		}
@@ -105,6 +106,7 @@ final class BatchFlusher {
 			RecordWriteException cause = failure;
 			batch.writes().forEach((write) -> write.fail(cause));
 		}
+		this.buffer.done(batch);
 	}
 
 	/**

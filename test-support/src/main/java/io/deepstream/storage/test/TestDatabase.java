@@ -214,6 +214,29 @@ public final class TestDatabase {
 		}
 	}
 
+	/**
+	 * Runs a query that returns one number, on a connection of its own.
+	 * @param sql the query
+	 * @param args bind parameters
+	 * @return the first column of the first row
+	 */
+	public long queryForLong(String sql, Object... args) {
+		try (Connection connection = connect(); var statement = connection.prepareStatement(sql)) {
+			for (int i = 0; i < args.length; i++) {
+				statement.setObject(i + 1, args[i]);
+			}
+			try (var rs = statement.executeQuery()) {
+				if (!rs.next()) {
+					throw new IllegalStateException("No row from: " + sql);
+				}
+				return rs.getLong(1);
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Test SQL failed: " + sql, ex);
+		}
+	}
+
 	@Override
 	public String toString() {
 		return this.url + " (" + this.origin + ")";

@@ -1,0 +1,62 @@
+package io.deepstream.storage.core;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class IdentifiersTest {
+
+	@Test
+	void quotesByDoublingDoubleQuotes() {
+		assertThat(Identifiers.quote("cars")).isEqualTo("\"cars\"");
+		assertThat(Identifiers.quote("a\"b")).isEqualTo("\"a\"\"b\"");
+		assertThat(Identifiers.quote("x\"; DROP TABLE y; --")).isEqualTo("\"x\"\"; DROP TABLE y; --\"");
+		assertThat(Identifiers.qualify("ds", "my table")).isEqualTo("\"ds\".\"my table\"");
+	}
+
+	@Test
+	void acceptsAnyTableNameWithinTheRules() {
+		assertThat(Identifiers.requireValidTable("Ünïcødé 🚗 'quoted' \"too\"", "k")).isNotNull();
+		assertThat(Identifiers.requireValidTable("t".repeat(63), "k")).hasSize(63);
+	}
+
+	@Test
+	void rejectsTableNamesBreakingARuleAndNamesTheKeyAndTheRule() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Identifiers.requireValidTable("", "/x"))
+			.withMessageContaining("'/x'").withMessageContaining("must not be empty");
+		assertThatIllegalArgumentException().isThrownBy(() -> Identifiers.requireValidTable("a:b", "a:b/x"))
+			.withMessageContaining("'a:b/x'").withMessageContaining("':'");
+		assertThatIllegalArgumentException().isThrownBy(() -> Identifiers.requireValidTable("a\0b", "k"))
+			.withMessageContaining("NUL");
+		assertThatIllegalArgumentException().isThrownBy(() -> Identifiers.requireValidTable("t".repeat(64), "k"))
+			.withMessageContaining("64 bytes").withMessageContaining("at most 63");
+		assertThatIllegalArgumentException().isThrownBy(() -> Identifiers.requireValidTable("🚗".repeat(16), "k"))
+			.withMessageContaining("64 bytes");
+	}
+
+	@Test
+	void rejectsReservedAndInvalidSchemaNames() {
+		assertThat(Identifiers.requireValidSchema("ds")).isEqualTo("ds");
+		assertThatIllegalArgumentException().isThrownBy(() -> Identifiers.requireValidSchema("pg_temp"))
+			.withMessageContaining("pg_");
+		assertThatIllegalArgumentException().isThrownBy(() -> Identifiers.requireValidSchema(""));
+		assertThatIllegalArgumentException().isThrownBy(() -> Identifiers.requireValidSchema("a:b"));
+	}
+
+	@Test
+	void refusesToQuoteInvalidIdentifiers() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Identifiers.quote("x".repeat(64)));
+		assertThatIllegalArgumentException().isThrownBy(() -> Identifiers.quote(""));
+	}
+
+	@Test
+	void truncatesDerivedNamesAtACharacterBoundaryLikePostgres() {
+		assertThat(Identifiers.truncate("short")).isEqualTo("short");
+		assertThat(Identifiers.truncate("a".repeat(70))).isEqualTo("a".repeat(63));
+		String truncated = Identifiers.truncate("a".repeat(62) + "é");
+		assertThat(truncated).isEqualTo("a".repeat(62));
+		assertThat(Identifiers.utf8Length(truncated)).isLessThanOrEqualTo(63);
+	}
+
+}

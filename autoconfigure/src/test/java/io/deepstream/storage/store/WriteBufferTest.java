@@ -1,0 +1,81 @@
+package io.deepstream.storage.store;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.deepstream.storage.core.RecordKey;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WriteBufferTest {
+
+	private final WriteBuffer buffer = new WriteBuffer(3, 4, WhenBufferFull.FAIL, Duration.ofSeconds(1));
+
+	@Test
+	void theLatestWriteToARecordWinsAndTakesOverEarlierCallers() throws Exception {
+		RecordKey key = new RecordKey("t", "a");
+		CompletableFuture<Void> first = this.buffer.add(key, PendingWrite.upsert("a", 1, "1"));
+		CompletableFuture<Void> second = this.buffer.add(key, PendingWrite.upsert("a", 2, "2"));
+		assertThat(this.buffer.uncommitted()).isEqualTo(1);
+		assertThat(this.buffer.visible(key).version()).isEqualTo(2);
+		List<TableBatch> batches = this.buffer.take(true);
+		assertThat(batches).hasSize(1);
+		assertThat(batches.get(0).writes()).singleElement().satisfies((write) -> assertThat(write.version()).isEqualTo(2));
+		batches.get(0).writes().forEach(PendingWrite::complete);
+		this.buffer.done(batches.get(0));
+		assertThat(first).isCompleted();
+		assertThat(second).isCompleted();
+		assertThat(this.buffer.visible(key)).isNull();
+		assertThat(this.buffer.isEmpty()).isTrue();
+	}
+
+	@Test
+	void aWriteArrivingWhileItsRecordIsInFlightIsQueuedSeparately() throws Exception {
+		RecordKey key = new RecordKey("t", "a");
+		this.buffer.add(key, PendingWrite.upsert("a", 1, "1"));
+		TableBatch inFlight = this.buffer.take(true).get(0);
+		this.buffer.add(key, PendingWrite.upsert("a", 2, "2"));
+		assertThat(this.buffer.take(true)).as("one batch per table in flight").isEmpty();
+		this.buffer.done(inFlight);
+		assertThat(this.buffer.visible(key).version()).as("the newer write stays visible").isEqualTo(2);
+		assertThat(this.buffer.take(true)).singleElement().satisfies((batch) -> assertThat(batch.writes().get(0).version()).isEqualTo(2));
+	}
+
+	@Test
+	void onlyFullBatchesAreTakenBetweenIntervals() throws Exception {
+		this.buffer.add(new RecordKey("small", "a"), PendingWrite.upsert("a", 1, "1"));
+		for (String id : List.of("a", "b", "c")) {
+			this.buffer.add(new RecordKey("full", id), PendingWrite.upsert(id, 1, "1"));
+		}
+		assertThat(this.buffer.take(false)).extracting(TableBatch::table).containsExactly("full");
+		assertThat(this.buffer.take(true)).extracting(TableBatch::table).containsExactly("small");
+	}
+
+	@Test
+	void isBoundedAndFailsFastWhenFull() throws Exception {
+		for (String id : List.of("a", "b", "c", "d")) {
+			this.buffer.add(new RecordKey("t" + id, id), PendingWrite.upsert(id, 1, "1"));
+		}
+		assertThatThrownBy(() -> this.buffer.add(new RecordKey("t", "e"), PendingWrite.upsert("e", 1, "1")))
+			.isInstanceOf(BufferFullException.class);
+		// replacing a queued write needs no room
+		this.buffer.add(new RecordKey("ta", "a"), PendingWrite.upsert("a", 2, "2"));
+		assertThat(this.buffer.uncommitted()).isEqualTo(4);
+	}
+
+	@Test
+	void refusesWritesOnceClosedAndCanAbandonWhatIsQueued() throws Exception {
+		CompletableFuture<Void> queued = this.buffer.add(new RecordKey("t", "a"), PendingWrite.upsert("a", 1, "1"));
+		this.buffer.close();
+		assertThatIllegalStateException().isThrownBy(() -> this.buffer.add(new RecordKey("t", "b"), PendingWrite.upsert("b", 1, "1")));
+		List<PendingWrite> abandoned = this.buffer.abandonQueued();
+		assertThat(abandoned).hasSize(1);
+		assertThat(queued).isNotDone();
+		assertThat(this.buffer.isEmpty()).isTrue();
+	}
+
+}
