@@ -210,7 +210,7 @@ public class NotificationListener implements SmartLifecycle, AutoCloseable {
 	 */
 	public ListenerState state() {
 		ListenerSession session = this.connected;
-		return new ListenerState(isRunning(), session != null, this.subscriptions.listening(), this.lastNotification,
+		return new ListenerState(isRunning(), session != null, this.subscriptions.channels(), this.lastNotification,
 				this.notificationsReceived.get(), this.unparseable.count(), this.reconnects.get(),
 				(session != null) ? session.connectedAt() : null, (session != null) ? session.backendPid() : null);
 	}
@@ -449,6 +449,7 @@ public class NotificationListener implements SmartLifecycle, AutoCloseable {
 				Instant before = Instant.now();
 				session.unlisten(channel);
 				this.lastGood = before;
+				NotificationListener.this.subscriptions.unlistened(channel);
 				logger.debug("UNLISTEN {}", channel);
 			}
 			for (String channel : plan.toListen()) {

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * thread changes the subscribers; only the listener thread runs LISTEN and UNLISTEN, and it asks
  * {@link #plan()} what to run. One lock keeps the two consistent, so that a subscribe whose future
  * completes at once ("already listening") can never race with the UNLISTEN of that channel: a
- * channel leaves {@link #listening} before its UNLISTEN runs, and joins it after its LISTEN has.
+ * channel stops counting as listened for new subscribers before its UNLISTEN runs, and starts after
+ * its LISTEN has.
  * <p>
  * Futures are completed outside the lock, because their dependants run on the completing thread.
  */
@@ -28,8 +29,11 @@ final class Subscriptions {
 	/** Subscribers per schema, in subscription order; a schema with none has no entry. */
 	private final Map<String, CopyOnWriteArrayList<Consumer<Notification>>> callbacks = new LinkedHashMap<>();
 
-	/** Channels LISTENed on the current connection. */
+	/** Channels LISTENed on the current connection, and wanted. */
 	private final Set<String> listening = new LinkedHashSet<>();
+
+	/** Channels still LISTENed on the current connection whose UNLISTEN is planned. */
+	private final Set<String> leaving = new LinkedHashSet<>();
 
 	/** Subscribe futures waiting for their LISTEN. */
 	private final List<PendingListen> pending = new ArrayList<>();
@@ -119,8 +123,9 @@ final class Subscriptions {
 
 	/**
 	 * What the listener thread has to run to make the connection match the subscribers. Channels to
-	 * UNLISTEN stop counting as listened at once; subscribe futures of schemas nobody wants any more
-	 * are cancelled.
+	 * UNLISTEN stop counting as listened for new subscribers at once (until {@link #unlistened} they
+	 * still show in {@link #channels()}); subscribe futures of schemas nobody wants any more are
+	 * cancelled.
 	 * @return the plan, possibly empty
 	 */
 	Plan plan() {
@@ -132,6 +137,7 @@ final class Subscriptions {
 			Set<String> toUnlisten = new LinkedHashSet<>(this.listening);
 			toUnlisten.removeAll(this.callbacks.keySet());
 			this.listening.removeAll(toUnlisten);
+			this.leaving.addAll(toUnlisten);
 			for (Iterator<PendingListen> it = this.pending.iterator(); it.hasNext();) {
 				PendingListen waiting = it.next();
 				if (!this.callbacks.containsKey(waiting.schema())) {
@@ -161,6 +167,13 @@ final class Subscriptions {
 		done.forEach((future) -> future.complete(null));
 	}
 
+	/** Records that a channel's UNLISTEN has run. */
+	void unlistened(String schema) {
+		synchronized (this.lock) {
+			this.leaving.remove(schema);
+		}
+	}
+
 	/**
 	 * Records that the connection is gone, with all its LISTENs.
 	 * @return the channels that were listened on it
@@ -169,17 +182,30 @@ final class Subscriptions {
 		synchronized (this.lock) {
 			Set<String> lost = Set.copyOf(this.listening);
 			this.listening.clear();
+			this.leaving.clear();
 			return lost;
 		}
 	}
 
 	/**
-	 * The channels LISTENed on the current connection.
+	 * The channels LISTENed on the current connection and wanted.
 	 * @return a snapshot
 	 */
 	Set<String> listening() {
 		synchronized (this.lock) {
 			return Set.copyOf(this.listening);
+		}
+	}
+
+	/**
+	 * Every channel LISTENed on the current connection, including those about to be UNLISTENed.
+	 * @return a snapshot
+	 */
+	Set<String> channels() {
+		synchronized (this.lock) {
+			Set<String> all = new LinkedHashSet<>(this.listening);
+			all.addAll(this.leaving);
+			return Set.copyOf(all);
 		}
 	}
 
@@ -192,6 +218,7 @@ final class Subscriptions {
 			this.pending.clear();
 			this.callbacks.clear();
 			this.listening.clear();
+			this.leaving.clear();
 		}
 		IllegalStateException closed = new IllegalStateException("The listener was closed before the LISTEN was in place");
 		failed.forEach((future) -> future.completeExceptionally(closed));

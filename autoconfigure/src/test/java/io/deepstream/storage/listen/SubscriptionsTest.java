@@ -61,6 +61,10 @@ class SubscriptionsTest {
 		assertThat(plan.toUnlisten()).containsExactly("s1");
 		// not "listening" any more, so a new subscriber waits for a new LISTEN instead of trusting this one
 		assertThat(this.subscriptions.listening()).isEmpty();
+		// but still LISTENed on the connection until the UNLISTEN has run
+		assertThat(this.subscriptions.channels()).containsExactly("s1");
+		this.subscriptions.unlistened("s1");
+		assertThat(this.subscriptions.channels()).isEmpty();
 		CompletableFuture<Void> again = this.subscriptions.add("s1", this.a);
 		assertThat(again).isNotDone();
 		assertThat(this.subscriptions.plan().toListen()).containsExactly("s1");
