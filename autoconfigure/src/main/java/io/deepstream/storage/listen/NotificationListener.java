@@ -240,7 +240,7 @@ public class NotificationListener implements SmartLifecycle, AutoCloseable {
 			Thread previous = this.thread;
 			if (previous != null && !join(previous, this.options.stopTimeout())) {
 				throw new IllegalStateException("The listener thread of the previous run (" + previous.getName()
-						+ ") has not ended yet; a callback may be blocking it");
+						+ ") has not ended yet: a callback or a connect attempt is blocking it");
 			}
 			Worker next = new Worker();
 			Thread started = new Thread(next, this.threadName);
@@ -267,8 +267,9 @@ public class NotificationListener implements SmartLifecycle, AutoCloseable {
 			this.worker = null;
 			running.halt();
 			if (!join(runningThread, this.options.stopTimeout())) {
-				logger.warn("The listener thread {} did not end within {} of stop(); a callback may be blocking it. "
-						+ "It ends on its own once that returns.", runningThread.getName(), this.options.stopTimeout());
+				logger.warn("The listener thread {} did not end within {} of stop(): a callback or a connect attempt "
+						+ "is blocking it. It ends on its own, closing its connection, once that returns.",
+						runningThread.getName(), this.options.stopTimeout());
 			}
 		}
 	}
