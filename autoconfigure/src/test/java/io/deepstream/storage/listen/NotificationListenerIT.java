@@ -1,0 +1,419 @@
+package io.deepstream.storage.listen;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.deepstream.storage.core.ChangeKind;
+import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.core.NotificationSwitches;
+import io.deepstream.storage.store.PostgresRecordStore;
+import io.deepstream.storage.store.RecordStoreOptions;
+import io.deepstream.storage.test.TestDatabase;
+import io.deepstream.storage.test.TestSchema;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The listener against a real PostgreSQL: what it delivers for writes through the store and for raw
+ * SQL, in which order, and how subscribing, unsubscribing and stopping behave.
+ */
+@ExtendWith(TestSchema.class)
+class NotificationListenerIT {
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	private static HikariDataSource dataSource;
+
+	private String schema;
+
+	private TestDatabase database;
+
+	private PostgresRecordStore store;
+
+	private final List<NotificationListener> listeners = new ArrayList<>();
+
+	@BeforeAll
+	static void createPool() {
+		dataSource = TestDatabase.get().newDataSource(4);
+	}
+
+	@AfterAll
+	static void closePool() {
+		dataSource.close();
+	}
+
+	@BeforeEach
+	void startStore(TestSchema.Name name) {
+		this.schema = name.value();
+		this.database = name.database();
+		this.store = new PostgresRecordStore(dataSource, JsonMapper.builder().build(),
+				RecordStoreOptions.builder().schema(this.schema).writeInterval(Duration.ofMillis(20)).build());
+		this.store.start();
+	}
+
+	@AfterEach
+	void close() {
+		this.listeners.forEach(NotificationListener::close);
+		this.store.close();
+	}
+
+	@Test
+	void writesThroughTheStoreArriveInCommitOrderWithTableAndId() throws Exception {
+		NotificationListener listener = started(options());
+		Recorder recorder = new Recorder();
+		listener.subscribe(recorder).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+		this.store.set("cars/bmw", 1, Map.of("color", "blue")).join();
+		this.store.set("cars/a:b:c", 1, Map.of()).join();
+		this.store.set("cars/it's", 1, Map.of()).join();
+		this.store.set("cars/x/y", 1, Map.of()).join();
+		this.store.set("cars/bmw", 2, Map.of("color", "red")).join();
+		this.store.delete("cars/a:b:c").join();
+		this.store.delete("cars/it's").join();
+		this.store.delete("cars/x/y").join();
+		this.store.delete("cars/bmw").join();
+
+		await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.notifications).containsExactly(
+				table(ChangeKind.CREATE_TABLE, "cars"),
+				record(ChangeKind.INSERT, "cars", "bmw"),
+				record(ChangeKind.INSERT, "cars", "a:b:c"),
+				record(ChangeKind.INSERT, "cars", "it's"),
+				record(ChangeKind.INSERT, "cars", "x/y"),
+				record(ChangeKind.UPDATE, "cars", "bmw"),
+				record(ChangeKind.DELETE, "cars", "a:b:c"),
+				record(ChangeKind.DELETE, "cars", "it's"),
+				record(ChangeKind.DELETE, "cars", "x/y"),
+				record(ChangeKind.DELETE, "cars", "bmw"),
+				table(ChangeKind.DESTROY_TABLE, "cars")));
+		assertThat(recorder.notifications.get(2).key()).isEqualTo("cars/a:b:c");
+		assertThat(recorder.threads).singleElement().asString().startsWith("deepstream-listener-");
+		assertThat(listener.state().notificationsReceived()).isEqualTo(11);
+		assertThat(listener.state().lastNotification()).isNotNull();
+	}
+
+	@Test
+	void rawSqlFromAnotherConnectionProducesTheSameNotificationsAsTheStore() throws Exception {
+		this.store.set("planes/seed", 1, Map.of()).join(); // the store creates the table and its trigger
+		NotificationListener listener = started(options());
+		Recorder recorder = new Recorder();
+		listener.subscribe(recorder).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+		String planes = Identifiers.qualify(this.schema, "planes");
+		try (Connection connection = this.database.connect()) {
+			update(connection, "INSERT INTO " + planes + " (id, version, val) VALUES (?, 1, '{}')", "x:y");
+			update(connection, "INSERT INTO " + planes + " (id, version, val) VALUES (?, 1, '{}')", "o'brien");
+			update(connection, "UPDATE " + planes + " SET val = '{\"a\":1}', version = 2 WHERE id = ?", "x:y");
+			connection.setAutoCommit(false);
+			update(connection, "INSERT INTO " + planes + " (id, version, val) VALUES (?, 1, '{}')", "rolled-back");
+			connection.rollback();
+			update(connection, "INSERT INTO " + planes + " (id, version, val) VALUES (?, 1, '{}')", "tx:1");
+			update(connection, "INSERT INTO " + planes + " (id, version, val) VALUES (?, 1, '{}')", "tx:2");
+			connection.commit();
+			connection.setAutoCommit(true);
+			update(connection, "DELETE FROM " + planes + " WHERE id = ?", "o'brien");
+		}
+		this.store.set("planes/x:y", 3, Map.of()).join(); // the same record, through the store
+
+		await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.notifications).containsExactly(
+				record(ChangeKind.INSERT, "planes", "x:y"),
+				record(ChangeKind.INSERT, "planes", "o'brien"),
+				record(ChangeKind.UPDATE, "planes", "x:y"),
+				record(ChangeKind.INSERT, "planes", "tx:1"),
+				record(ChangeKind.INSERT, "planes", "tx:2"),
+				record(ChangeKind.DELETE, "planes", "o'brien"),
+				record(ChangeKind.UPDATE, "planes", "x:y")));
+		assertThat(recorder.notifications.get(2)).isEqualTo(recorder.notifications.get(6));
+	}
+
+	@Test
+	void payloadsNotInTheFormatAreCountedAndSkipped() throws Exception {
+		NotificationListener listener = started(options());
+		Recorder recorder = new Recorder();
+		listener.subscribe(recorder).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+		notify(this.schema, "hello");
+		notify(this.schema, "INSERT:cars");
+		notify(this.schema, "insert:cars:1");
+		notify(this.schema, "INSERT:raw:after:garbage");
+
+		await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.notifications)
+			.containsExactly(record(ChangeKind.INSERT, "raw", "after:garbage")));
+		ListenerState state = listener.state();
+		assertThat(state.unparseable()).isEqualTo(3);
+		assertThat(state.notificationsReceived()).isEqualTo(4);
+		assertThat(state.connected()).isTrue();
+		assertThat(state.reconnects()).isZero();
+	}
+
+	@Test
+	void aCallbackThatThrowsIsLoggedAndTheOthersStillRun() throws Exception {
+		NotificationListener listener = started(options());
+		AtomicInteger failures = new AtomicInteger();
+		Consumer<Notification> failing = (notification) -> {
+			failures.incrementAndGet();
+			throw new IllegalStateException("boom (expected by the test)");
+		};
+		Recorder recorder = new Recorder();
+		listener.subscribe(failing).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		listener.subscribe(recorder).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+		notify(this.schema, "INSERT:t:1");
+		notify(this.schema, "INSERT:t:2");
+
+		await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.notifications)
+			.containsExactly(record(ChangeKind.INSERT, "t", "1"), record(ChangeKind.INSERT, "t", "2")));
+		assertThat(failures).hasValue(2);
+		assertThat(listener.state().connected()).isTrue();
+		assertThat(listener.state().reconnects()).isZero();
+	}
+
+	@Test
+	void unsubscribeStopsDeliveryAndTheLastSubscriberGoingUnlistens() throws Exception {
+		String other = this.schema + "_b";
+		NotificationListener listener = started(options());
+		Recorder dropped = new Recorder();
+		Recorder kept = new Recorder();
+		Recorder otherOnly = new Recorder();
+		// dropped before kept: delivery runs in subscription order, so once kept has a notification,
+		// dropped has had its chance at it
+		listener.subscribe(dropped).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		listener.subscribe(kept).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		listener.subscribe(otherOnly, other).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		assertThat(listener.state().channels()).containsExactlyInAnyOrder(this.schema, other);
+
+		notify(this.schema, "INSERT:t:1");
+		notify(other, "INSERT:t:o1");
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(kept.notifications).hasSize(1);
+			assertThat(otherOnly.notifications).hasSize(1);
+		});
+		assertThat(dropped.notifications).hasSize(1);
+
+		assertThat(listener.unsubscribe(dropped)).isTrue();
+		assertThat(listener.unsubscribe(dropped)).isFalse();
+		notify(this.schema, "INSERT:t:2");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(kept.notifications).hasSize(2));
+		assertThat(dropped.notifications).hasSize(1);
+		assertThat(listener.state().channels()).containsExactlyInAnyOrder(this.schema, other);
+
+		// the last subscriber of `other` goes: its channel is UNLISTENed, so PostgreSQL stops sending
+		assertThat(listener.unsubscribe(otherOnly, other)).isTrue();
+		await().atMost(WAIT).until(() -> listener.state().channels().equals(Set.of(this.schema)));
+		long received = listener.state().notificationsReceived();
+		notify(other, "INSERT:t:o2"); // committed first: it would arrive first if still LISTENed
+		notify(this.schema, "INSERT:t:3");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(kept.notifications).hasSize(3));
+		assertThat(listener.state().notificationsReceived()).isEqualTo(received + 1);
+		assertThat(otherOnly.notifications).hasSize(1);
+
+		listener.unsubscribeAll();
+		await().atMost(WAIT).until(() -> listener.state().channels().isEmpty());
+		received = listener.state().notificationsReceived();
+		Recorder sentinel = new Recorder();
+		String third = this.schema + "_c";
+		listener.subscribe(sentinel, third).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		notify(this.schema, "INSERT:t:4");
+		notify(third, "INSERT:t:s");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(sentinel.notifications).hasSize(1));
+		assertThat(listener.state().notificationsReceived()).isEqualTo(received + 1);
+		assertThat(kept.notifications).hasSize(3);
+	}
+
+	@Test
+	void severalSchemasAtOnceEachCallbackGetsItsOwn() throws Exception {
+		String other = this.schema + "_b";
+		NotificationListener listener = started(options());
+		Recorder mine = new Recorder();
+		Recorder theirs = new Recorder();
+		Recorder alsoMine = new Recorder();
+		listener.subscribe(mine).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		listener.subscribe(theirs, other).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		// the schema's LISTEN is in place already: the future is complete at once
+		assertThat(listener.subscribe(alsoMine, this.schema)).isCompleted();
+		assertThat(listener.state().channels()).containsExactlyInAnyOrder(this.schema, other);
+
+		notify(other, "INSERT:t:1");
+		notify(this.schema, "INSERT:t:2");
+		notify(other, "DELETE:t:1");
+
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(theirs.notifications).containsExactly(new Notification(ChangeKind.INSERT, other, "t", "1"),
+					new Notification(ChangeKind.DELETE, other, "t", "1"));
+			assertThat(mine.notifications).containsExactly(record(ChangeKind.INSERT, "t", "2"));
+			assertThat(alsoMine.notifications).containsExactly(record(ChangeKind.INSERT, "t", "2"));
+		});
+	}
+
+	@Test
+	void subscribingBeforeStartListensOnStart() throws Exception {
+		NotificationListener listener = listener(options());
+		Recorder recorder = new Recorder();
+		CompletableFuture<Void> listening = listener.subscribe(recorder);
+		assertThat(listening).isNotDone();
+		assertThat(listener.state().running()).isFalse();
+		assertThat(listener.state().connected()).isFalse();
+		assertThat(listener.state().backendPid()).isNull();
+
+		listener.start();
+		listening.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		assertThat(listener.state().connected()).isTrue();
+		assertThat(listener.state().connectedSince()).isNotNull();
+		assertThat(listener.state().backendPid()).isNotNull();
+
+		this.store.set("early/bird", 1, Map.of()).join();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.notifications)
+			.containsExactly(table(ChangeKind.CREATE_TABLE, "early"), record(ChangeKind.INSERT, "early", "bird")));
+	}
+
+	@Test
+	void switchedOffKindsAreReceivedButNotDelivered() throws Exception {
+		NotificationListener listener = started(
+				options().notifications(new NotificationSwitches(false, true, true, false, true)));
+		Recorder recorder = new Recorder();
+		listener.subscribe(recorder).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+		this.store.set("quiet/a", 1, Map.of()).join(); // CREATE_TABLE (off), INSERT
+		this.store.set("quiet/a", 2, Map.of()).join(); // UPDATE (off)
+		this.store.delete("quiet/a").join(); // DELETE, DESTROY_TABLE
+
+		await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.notifications).containsExactly(
+				record(ChangeKind.INSERT, "quiet", "a"), record(ChangeKind.DELETE, "quiet", "a"),
+				table(ChangeKind.DESTROY_TABLE, "quiet")));
+		assertThat(listener.state().notificationsReceived()).isEqualTo(5);
+	}
+
+	@Test
+	void stopClosesTheConnectionAndReturnsPromptlyWhileAPollBlocks() throws Exception {
+		// Polls block for a minute and the thread may take 30 s to join: only closing the connection
+		// can make stop() return quickly.
+		NotificationListener listener = listener(options().pollTimeout(Duration.ofMinutes(1))
+			.validationInterval(Duration.ofMinutes(5))
+			.stopTimeout(Duration.ofSeconds(30)));
+		Recorder recorder = new Recorder();
+		CompletableFuture<Void> listening = listener.subscribe(recorder);
+		listener.start();
+		listening.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		notify(this.schema, "INSERT:t:1");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.notifications).hasSize(1));
+		String threadName = recorder.threads.iterator().next();
+		Integer pid = listener.state().backendPid();
+		assertThat(pid).isNotNull();
+		// the thread is back in a one-minute poll now
+		await().atMost(WAIT).until(() -> isPolling(threadName));
+
+		long start = System.nanoTime();
+		listener.stop();
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+		assertThat(took).isLessThan(Duration.ofSeconds(3));
+		assertThat(threadState(threadName)).isNull();
+		assertThat(listener.isRunning()).isFalse();
+		assertThat(listener.state().connected()).isFalse();
+		assertThat(listener.state().channels()).isEmpty();
+		await().atMost(WAIT).until(() -> !backendExists(pid));
+	}
+
+	@Test
+	void closeFailsSubscriptionsStillWaitingAndRefusesNewOnes() {
+		NotificationListener listener = listener(options());
+		CompletableFuture<Void> listening = listener.subscribe(new Recorder());
+		listener.close();
+		assertThat(listening).isCompletedExceptionally();
+		assertThatIllegalStateException()
+			.isThrownBy(() -> listener.subscribe(new Recorder()));
+		assertThatIllegalStateException().isThrownBy(listener::start);
+	}
+
+	private ListenerOptions.Builder options() {
+		return ListenerOptions.builder().schema(this.schema).pollTimeout(Duration.ofMillis(100));
+	}
+
+	private NotificationListener listener(ListenerOptions.Builder options) {
+		NotificationListener listener = new NotificationListener(
+				ListenerConnectionFactory.of(this.database.url(), this.database.username(), this.database.password()),
+				options.build());
+		this.listeners.add(listener);
+		return listener;
+	}
+
+	private NotificationListener started(ListenerOptions.Builder options) {
+		NotificationListener listener = listener(options);
+		listener.start();
+		return listener;
+	}
+
+	private Notification record(ChangeKind kind, String table, String id) {
+		return new Notification(kind, this.schema, table, id);
+	}
+
+	private Notification table(ChangeKind kind, String table) {
+		return new Notification(kind, this.schema, table, null);
+	}
+
+	private void notify(String channel, String payload) {
+		this.database.execute("SELECT pg_notify(?, ?)", channel, payload);
+	}
+
+	private boolean backendExists(int pid) {
+		try (Connection connection = this.database.connect();
+				PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
+			query.setInt(1, pid);
+			try (var rs = query.executeQuery()) {
+				rs.next();
+				return rs.getInt(1) > 0;
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static Thread.@Nullable State threadState(String name) {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().equals(name) && thread.isAlive())
+			.map(Thread::getState)
+			.findFirst()
+			.orElse(null);
+	}
+
+	private static boolean isPolling(String threadName) {
+		return Thread.getAllStackTraces()
+			.entrySet()
+			.stream()
+			.filter((entry) -> entry.getKey().getName().equals(threadName))
+			.flatMap((entry) -> Arrays.stream(entry.getValue()))
+			.anyMatch((frame) -> frame.getMethodName().equals("getNotifications"));
+	}
+
+	private static void update(Connection connection, String sql, String id) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			statement.setString(1, id);
+			statement.executeUpdate();
+		}
+	}
+
+}
