@@ -240,7 +240,7 @@ final class BatchWriter {
 		}
 	}
 
-	private static void resetQuietly(Connection connection) {
+	static void resetQuietly(Connection connection) {
 		try {
 			connection.setAutoCommit(true);
 		}

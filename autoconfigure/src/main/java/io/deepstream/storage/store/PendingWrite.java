@@ -21,6 +21,10 @@ final class PendingWrite {
 
 	private final List<CompletableFuture<Void>> waiters = new ArrayList<>(1);
 
+	private boolean settled;
+
+	private @Nullable Throwable failure;
+
 	private PendingWrite(String id, int version, @Nullable String json) {
 		this.id = id;
 		this.version = version;
@@ -52,27 +56,59 @@ final class PendingWrite {
 		return this.json == null;
 	}
 
-	CompletableFuture<Void> addWaiter() {
+	/**
+	 * Adds a caller. A write that has already been settled settles the new caller at once, so a
+	 * waiter added by {@code flush()} while a batch completes is never left hanging.
+	 */
+	synchronized CompletableFuture<Void> addWaiter() {
 		CompletableFuture<Void> future = new CompletableFuture<>();
-		this.waiters.add(future);
+		if (this.settled) {
+			settle(future);
+		}
+		else {
+			this.waiters.add(future);
+		}
 		return future;
 	}
 
-	void takeWaitersOf(PendingWrite superseded) {
-		this.waiters.addAll(superseded.waiters);
-		superseded.waiters.clear();
+	synchronized void takeWaitersOf(PendingWrite superseded) {
+		synchronized (superseded) {
+			this.waiters.addAll(superseded.waiters);
+			superseded.waiters.clear();
+		}
 	}
 
-	int waiterCount() {
+	synchronized int waiterCount() {
 		return this.waiters.size();
 	}
 
 	void complete() {
-		this.waiters.forEach((future) -> future.complete(null));
+		settleAll(null);
 	}
 
 	void fail(Throwable cause) {
-		this.waiters.forEach((future) -> future.completeExceptionally(cause));
+		settleAll(cause);
+	}
+
+	private void settleAll(@Nullable Throwable cause) {
+		List<CompletableFuture<Void>> toSettle;
+		synchronized (this) {
+			this.settled = true;
+			this.failure = cause;
+			toSettle = new ArrayList<>(this.waiters);
+			this.waiters.clear();
+		}
+		// Outside the lock: callers' continuations may run on this thread.
+		toSettle.forEach(this::settle);
+	}
+
+	private void settle(CompletableFuture<Void> future) {
+		if (this.failure == null) {
+			future.complete(null);
+		}
+		else {
+			future.completeExceptionally(this.failure);
+		}
 	}
 
 }

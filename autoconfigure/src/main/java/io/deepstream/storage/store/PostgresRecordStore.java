@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -224,15 +223,11 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @return a future that completes when every write accepted so far is done
 	 */
 	public CompletableFuture<Void> flush() {
+		List<CompletableFuture<Void>> accepted = this.buffer.waitForAccepted();
 		this.flusher.flushNow();
-		return CompletableFuture.runAsync(() -> {
-			try {
-				this.buffer.awaitEmpty(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		});
+		// A failed write fails its own caller; flush only reports that everything accepted is done.
+		return CompletableFuture.allOf(accepted.stream().map((future) -> future.exceptionally((ex) -> null))
+			.toArray(CompletableFuture[]::new));
 	}
 
 	/**

@@ -79,7 +79,7 @@ final class TableManager {
 				}
 			}
 			finally {
-				connection.setAutoCommit(true);
+				BatchWriter.resetQuietly(connection);
 			}
 		}
 	}
@@ -126,7 +126,7 @@ final class TableManager {
 				}
 			}
 			finally {
-				connection.setAutoCommit(true);
+				BatchWriter.resetQuietly(connection);
 			}
 		}
 	}

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -164,6 +163,24 @@ final class WriteBuffer {
 				+ this.maxBufferedWrites + "); PostgreSQL is slower than the writers or unreachable");
 	}
 
+	/**
+	 * Futures that complete when every write accepted so far is done: one waiter on the newest write of
+	 * each record (an older write of the same record is in flight before it, in the same table).
+	 */
+	List<CompletableFuture<Void>> waitForAccepted() {
+		this.lock.lock();
+		try {
+			List<CompletableFuture<Void>> futures = new ArrayList<>(this.visible.size());
+			for (PendingWrite write : this.visible.values()) {
+				futures.add(write.addWaiter());
+			}
+			return futures;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	/** The latest uncommitted write of a record, if any. */
 	@Nullable PendingWrite visible(RecordKey key) {
 		return this.visible.get(key);
@@ -268,24 +285,6 @@ final class WriteBuffer {
 
 	boolean isEmpty() {
 		return uncommitted() == 0;
-	}
-
-	/** Waits until every accepted write is done, or the timeout passes. */
-	boolean awaitEmpty(long timeout, TimeUnit unit) throws InterruptedException {
-		long nanos = unit.toNanos(timeout);
-		this.lock.lock();
-		try {
-			while (this.uncommitted > 0) {
-				if (nanos <= 0) {
-					return false;
-				}
-				nanos = this.roomAvailable.awaitNanos(nanos);
-			}
-			return true;
-		}
-		finally {
-			this.lock.unlock();
-		}
 	}
 
 	private static final class TableQueue {
