@@ -1,0 +1,150 @@
+package io.deepstream.storage.autoconfigure;
+
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.deepstream.storage.event.NotificationEventBridge;
+import io.deepstream.storage.listen.ListenerConnectionFactory;
+import io.deepstream.storage.listen.NotificationListener;
+import io.deepstream.storage.schema.SchemaInitializer;
+import io.deepstream.storage.store.PostgresRecordStore;
+import io.deepstream.storage.store.RecordStoreObserver;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Auto-configuration of deepstream's PostgreSQL storage: a pool of its own (never a {@code DataSource}
+ * bean, so the application's stays untouched), the schema, the {@link PostgresRecordStore}, and, when
+ * any notification is on, the {@link NotificationListener} with a bridge that publishes every change
+ * as a Spring application event.
+ * <p>
+ * Start-up waits (up to {@code deepstream.storage.startup-timeout}) for PostgreSQL, then creates the
+ * schema before any bean can use the store. Shutdown follows lifecycle phases: the web server drains,
+ * then the store flushes every buffered write, then the listener stops, then the pool closes.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+@ConditionalOnClass({ PostgresRecordStore.class, HikariDataSource.class, org.postgresql.Driver.class })
+@ConditionalOnBooleanProperty(name = "deepstream.storage.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(DeepstreamStorageProperties.class)
+public final class DeepstreamStorageAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeepstreamStorageConnectionDetails deepstreamStorageConnectionDetails(DeepstreamStorageProperties properties) {
+		return new PropertiesDeepstreamStorageConnectionDetails(properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeepstreamStorageDataSource deepstreamStorageDataSource(DeepstreamStorageProperties properties,
+			DeepstreamStorageConnectionDetails connectionDetails, ObjectProvider<DataSource> applicationDataSource,
+			ObjectProvider<DeepstreamStoragePoolCustomizer> customizers) {
+		if (properties.isUseApplicationDataSource()) {
+			DataSource shared = applicationDataSource.getIfUnique();
+			if (shared == null) {
+				throw new IllegalStateException("deepstream.storage.use-application-data-source is true, "
+						+ "but the application has no single DataSource bean");
+			}
+			return DeepstreamStorageDataSource.shared(shared);
+		}
+		HikariConfig config = new HikariConfig();
+		config.setPoolName(DeepstreamStorageDataSource.POOL_NAME);
+		config.setJdbcUrl(connectionDetails.getJdbcUrl());
+		config.setUsername(connectionDetails.getUsername());
+		config.setPassword(connectionDetails.getPassword());
+		config.setMaximumPoolSize(properties.getMax());
+		config.setMinimumIdle(Math.min(2, properties.getMax()));
+		config.setIdleTimeout(properties.getIdleTimeout().toMillis());
+		// Do not fail while constructing the pool: start-up waits for the database, bounded.
+		config.setInitializationFailTimeout(-1);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(config));
+		return DeepstreamStorageDataSource.ownPool(new HikariDataSource(config));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeepstreamStorageSchema deepstreamStorageSchema(DeepstreamStorageProperties properties,
+			DeepstreamStorageDataSource dataSource, DeepstreamStorageConnectionDetails connectionDetails) {
+		DatabaseStartupWaiter.awaitDatabase(directConnections(dataSource, connectionDetails),
+				connectionDetails.getJdbcUrl(), properties.getStartupTimeout());
+		try {
+			new SchemaInitializer(dataSource.getDataSource()).initialize(properties.getSchema());
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not create schema '" + properties.getSchema() + "' at "
+					+ connectionDetails.getJdbcUrl() + ": " + ex.getMessage(), ex);
+		}
+		return new DeepstreamStorageSchema(properties.getSchema());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PostgresRecordStore deepstreamRecordStore(DeepstreamStorageProperties properties,
+			DeepstreamStorageDataSource dataSource, DeepstreamStorageSchema schema, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<RecordStoreObserver> observer) {
+		PostgresRecordStore store = new PostgresRecordStore(dataSource.getDataSource(),
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), properties.toRecordStoreOptions(),
+				observer.getIfAvailable(() -> RecordStoreObserver.NONE));
+		// Usable from other beans' initialisation; stopped (flushed) by its lifecycle phase.
+		store.start();
+		return store;
+	}
+
+	/**
+	 * Connections outside any pool, to where the store's pool connects: the listener needs one of its
+	 * own, and start-up probes with them. With the application's DataSource they go where that pool
+	 * goes, if it can tell.
+	 */
+	static ListenerConnectionFactory directConnections(DeepstreamStorageDataSource dataSource,
+			DeepstreamStorageConnectionDetails connectionDetails) {
+		if (!dataSource.isOwnPool()) {
+			try {
+				if (dataSource.getDataSource().isWrapperFor(HikariDataSource.class)) {
+					HikariDataSource hikari = dataSource.getDataSource().unwrap(HikariDataSource.class);
+					return ListenerConnectionFactory.of(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword());
+				}
+			}
+			catch (SQLException ex) {
+				// not a Hikari pool after all: use the connection details
+			}
+		}
+		return ListenerConnectionFactory.of(connectionDetails.getJdbcUrl(), connectionDetails.getUsername(),
+				connectionDetails.getPassword());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(OnNotificationsEnabledCondition.class)
+	static class ListenerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		NotificationListener deepstreamNotificationListener(DeepstreamStorageProperties properties,
+				DeepstreamStorageDataSource dataSource, DeepstreamStorageConnectionDetails connectionDetails,
+				DeepstreamStorageSchema schema) {
+			return new NotificationListener(directConnections(dataSource, connectionDetails),
+					properties.toListenerOptions());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		NotificationEventBridge deepstreamNotificationEventBridge(ApplicationEventPublisher publisher,
+				NotificationListener listener) {
+			return new NotificationEventBridge(publisher, listener);
+		}
+
+	}
+
+}

@@ -1,0 +1,651 @@
+package io.deepstream.storage.autoconfigure;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+
+import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.core.NotificationSwitches;
+import io.deepstream.storage.listen.ListenerOptions;
+import io.deepstream.storage.store.RecordStoreOptions;
+import io.deepstream.storage.store.WhenBufferFull;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.convert.DurationUnit;
+
+/**
+ * Configuration of deepstream's PostgreSQL storage. The {@code storage.options} block of a deepstream
+ * server's {@code config.yml} can be pasted under {@code deepstream.storage} as it is; the
+ * idiomatic Spring forms ({@code write-interval: 200ms}) work too.
+ */
+@ConfigurationProperties("deepstream.storage")
+public class DeepstreamStorageProperties implements InitializingBean {
+
+	/**
+	 * Whether to auto-configure deepstream's PostgreSQL storage.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * JDBC URL of the database, such as jdbc:postgresql://db:5432/app. When set, host, port and
+	 * database are ignored.
+	 */
+	private @Nullable String url;
+
+	/**
+	 * Host of the PostgreSQL server.
+	 */
+	private String host = "localhost";
+
+	/**
+	 * Port of the PostgreSQL server.
+	 */
+	private int port = 5432;
+
+	/**
+	 * Name of the database.
+	 */
+	private String database = "postgres";
+
+	/**
+	 * Login user of the database.
+	 */
+	private String user = "postgres";
+
+	/**
+	 * Login password of the database.
+	 */
+	private @Nullable String password;
+
+	/**
+	 * Schema holding the record tables; created if it does not exist.
+	 */
+	private String schema = RecordStoreOptions.DEFAULT_SCHEMA;
+
+	/**
+	 * Table for record names without a '/'.
+	 */
+	private String defaultTable = RecordStoreOptions.DEFAULT_TABLE;
+
+	/**
+	 * Maximum number of pooled connections (the reference's 'max').
+	 */
+	private int max = 10;
+
+	/**
+	 * How long a pooled connection may sit idle before it is closed. A plain number is milliseconds.
+	 */
+	@DurationUnit(ChronoUnit.MILLIS)
+	private Duration idleTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * How long writes are buffered before they are flushed. A plain number is milliseconds, as in
+	 * deepstream's config.yml.
+	 */
+	@DurationUnit(ChronoUnit.MILLIS)
+	private Duration writeInterval = RecordStoreOptions.DEFAULT_WRITE_INTERVAL;
+
+	/**
+	 * Whether new tables store values as jsonb rather than text.
+	 */
+	private boolean useJsonb;
+
+	/**
+	 * Role that owns new tables. Defaults to the login user.
+	 */
+	private @Nullable String role;
+
+	/**
+	 * Most writes to one table in one statement; a table with a full batch is flushed at once.
+	 */
+	private int maxBatchSize = RecordStoreOptions.DEFAULT_MAX_BATCH_SIZE;
+
+	/**
+	 * Most writes accepted and not yet committed, over all tables. Bounds memory when PostgreSQL is
+	 * slower than the writers.
+	 */
+	private int maxBufferedWrites = RecordStoreOptions.DEFAULT_MAX_BUFFERED_WRITES;
+
+	/**
+	 * What a write does when the buffer is full: 'block' (wait up to buffer-full-timeout) or 'fail'
+	 * (throw at once).
+	 */
+	private WhenBufferFull whenBufferFull = WhenBufferFull.BLOCK;
+
+	/**
+	 * How long a write waits for room in a full buffer before it fails.
+	 */
+	private Duration bufferFullTimeout = RecordStoreOptions.DEFAULT_BUFFER_FULL_TIMEOUT;
+
+	/**
+	 * How often a batch is retried after a transient failure (lost connection, server restarting,
+	 * serialization failure) before its writes fail.
+	 */
+	private int maxRetries = RecordStoreOptions.DEFAULT_MAX_RETRIES;
+
+	/**
+	 * Pause before the first retry; doubled for each further retry.
+	 */
+	private Duration retryInitialBackoff = RecordStoreOptions.DEFAULT_RETRY_INITIAL_BACKOFF;
+
+	/**
+	 * Longest pause between retries.
+	 */
+	private Duration retryMaxBackoff = RecordStoreOptions.DEFAULT_RETRY_MAX_BACKOFF;
+
+	/**
+	 * How many batches (of different tables) are written at once.
+	 */
+	private int flushThreads = RecordStoreOptions.DEFAULT_FLUSH_THREADS;
+
+	/**
+	 * Whether a write whose version is lower than the stored one is ignored, so that a record's version
+	 * never goes backwards when writers race. Version 0 writes always apply their value. Off by default,
+	 * as in the reference.
+	 */
+	private boolean versionGuard;
+
+	/**
+	 * Whether the store uses the application's own DataSource instead of a pool of its own.
+	 */
+	private boolean useApplicationDataSource;
+
+	/**
+	 * How long start-up waits for PostgreSQL to answer before it fails.
+	 */
+	private Duration startupTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Which notifications are sent and published, as in deepstream's config.yml.
+	 */
+	private final Notifications notifications = new Notifications();
+
+	/**
+	 * The listener that turns PostgreSQL notifications into application events.
+	 */
+	private final Listener listener = new Listener();
+
+	@Override
+	public void afterPropertiesSet() {
+		validate();
+	}
+
+	/**
+	 * Checks every value, naming the property and the rule it breaks.
+	 * @throws InvalidConfigurationPropertyValueException for the first invalid value
+	 */
+	public void validate() {
+		check("port", this.port, this.port >= 1 && this.port <= 65535, "must be between 1 and 65535");
+		check("max", this.max, this.max >= 1, "must be at least 1");
+		check("max-batch-size", this.maxBatchSize, this.maxBatchSize >= 1, "must be at least 1");
+		check("max-buffered-writes", this.maxBufferedWrites, this.maxBufferedWrites >= this.maxBatchSize,
+				"must be at least max-batch-size (" + this.maxBatchSize + ")");
+		check("max-retries", this.maxRetries, this.maxRetries >= 0, "must not be negative");
+		check("flush-threads", this.flushThreads, this.flushThreads >= 1, "must be at least 1");
+		positive("idle-timeout", this.idleTimeout);
+		positive("write-interval", this.writeInterval);
+		positive("buffer-full-timeout", this.bufferFullTimeout);
+		positive("retry-initial-backoff", this.retryInitialBackoff);
+		positive("retry-max-backoff", this.retryMaxBackoff);
+		positive("startup-timeout", this.startupTimeout);
+		positive("listener.poll-timeout", this.listener.pollTimeout);
+		positive("listener.validation-interval", this.listener.validationInterval);
+		positive("listener.validation-timeout", this.listener.validationTimeout);
+		positive("listener.reconnect-initial-backoff", this.listener.reconnectInitialBackoff);
+		positive("listener.reconnect-max-backoff", this.listener.reconnectMaxBackoff);
+		identifier("schema", this.schema, () -> Identifiers.requireValidSchema(this.schema));
+		identifier("default-table", this.defaultTable,
+				() -> Identifiers.requireValidTable(this.defaultTable, this.defaultTable));
+		if (this.role != null) {
+			identifier("role", this.role, () -> Identifiers.requireValidRole(this.role));
+		}
+		if (this.url != null && !this.url.startsWith("jdbc:postgresql:")) {
+			throw invalid("url", this.url, "must be a PostgreSQL JDBC URL starting with 'jdbc:postgresql:'");
+		}
+	}
+
+	private static void check(String name, Object value, boolean valid, String rule) {
+		if (!valid) {
+			throw invalid(name, value, rule);
+		}
+	}
+
+	private static void positive(String name, Duration value) {
+		check(name, value, !value.isNegative() && !value.isZero(), "must be positive");
+	}
+
+	private static void identifier(String name, String value, Runnable validation) {
+		try {
+			validation.run();
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(name, value, ex.getMessage());
+		}
+	}
+
+	private static InvalidConfigurationPropertyValueException invalid(String name, Object value, String rule) {
+		return new InvalidConfigurationPropertyValueException("deepstream.storage." + name, value, rule);
+	}
+
+	/**
+	 * The JDBC URL, from {@code url} or from host, port and database.
+	 * @return the JDBC URL
+	 */
+	public String determineUrl() {
+		return (this.url != null) ? this.url : "jdbc:postgresql://" + this.host + ":" + this.port + "/" + this.database;
+	}
+
+	/**
+	 * The record store options these properties describe.
+	 * @return the options
+	 */
+	public RecordStoreOptions toRecordStoreOptions() {
+		return RecordStoreOptions.builder()
+			.schema(this.schema)
+			.defaultTable(this.defaultTable)
+			.writeInterval(this.writeInterval)
+			.useJsonb(this.useJsonb)
+			.role(this.role)
+			.notifications(this.notifications.toSwitches())
+			.maxBatchSize(this.maxBatchSize)
+			.maxBufferedWrites(this.maxBufferedWrites)
+			.whenBufferFull(this.whenBufferFull)
+			.bufferFullTimeout(this.bufferFullTimeout)
+			.maxRetries(this.maxRetries)
+			.retryInitialBackoff(this.retryInitialBackoff)
+			.retryMaxBackoff(this.retryMaxBackoff)
+			.flushThreads(this.flushThreads)
+			.versionGuard(this.versionGuard)
+			.build();
+	}
+
+	/**
+	 * The listener options these properties describe.
+	 * @return the options
+	 */
+	public ListenerOptions toListenerOptions() {
+		return ListenerOptions.builder()
+			.schema(this.schema)
+			.notifications(this.notifications.toSwitches())
+			.pollTimeout(this.listener.pollTimeout)
+			.validationInterval(this.listener.validationInterval)
+			.validationTimeout(this.listener.validationTimeout)
+			.reconnectInitialBackoff(this.listener.reconnectInitialBackoff)
+			.reconnectMaxBackoff(this.listener.reconnectMaxBackoff)
+			.build();
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getUrl() {
+		return this.url;
+	}
+
+	public void setUrl(@Nullable String url) {
+		this.url = url;
+	}
+
+	public String getHost() {
+		return this.host;
+	}
+
+	public void setHost(String host) {
+		this.host = host;
+	}
+
+	public int getPort() {
+		return this.port;
+	}
+
+	public void setPort(int port) {
+		this.port = port;
+	}
+
+	public String getDatabase() {
+		return this.database;
+	}
+
+	public void setDatabase(String database) {
+		this.database = database;
+	}
+
+	public String getUser() {
+		return this.user;
+	}
+
+	public void setUser(String user) {
+		this.user = user;
+	}
+
+	public @Nullable String getPassword() {
+		return this.password;
+	}
+
+	public void setPassword(@Nullable String password) {
+		this.password = password;
+	}
+
+	public String getSchema() {
+		return this.schema;
+	}
+
+	public void setSchema(String schema) {
+		this.schema = schema;
+	}
+
+	public String getDefaultTable() {
+		return this.defaultTable;
+	}
+
+	public void setDefaultTable(String defaultTable) {
+		this.defaultTable = defaultTable;
+	}
+
+	public int getMax() {
+		return this.max;
+	}
+
+	public void setMax(int max) {
+		this.max = max;
+	}
+
+	public Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+	/**
+	 * How long a pooled connection may sit idle, in milliseconds: the reference's spelling of
+	 * idle-timeout.
+	 * @return the idle timeout in milliseconds
+	 */
+	public long getIdleTimeoutMillis() {
+		return this.idleTimeout.toMillis();
+	}
+
+	public void setIdleTimeoutMillis(long idleTimeoutMillis) {
+		this.idleTimeout = Duration.ofMillis(idleTimeoutMillis);
+	}
+
+	public Duration getWriteInterval() {
+		return this.writeInterval;
+	}
+
+	public void setWriteInterval(Duration writeInterval) {
+		this.writeInterval = writeInterval;
+	}
+
+	public boolean isUseJsonb() {
+		return this.useJsonb;
+	}
+
+	public void setUseJsonb(boolean useJsonb) {
+		this.useJsonb = useJsonb;
+	}
+
+	public @Nullable String getRole() {
+		return this.role;
+	}
+
+	public void setRole(@Nullable String role) {
+		this.role = role;
+	}
+
+	public int getMaxBatchSize() {
+		return this.maxBatchSize;
+	}
+
+	public void setMaxBatchSize(int maxBatchSize) {
+		this.maxBatchSize = maxBatchSize;
+	}
+
+	public int getMaxBufferedWrites() {
+		return this.maxBufferedWrites;
+	}
+
+	public void setMaxBufferedWrites(int maxBufferedWrites) {
+		this.maxBufferedWrites = maxBufferedWrites;
+	}
+
+	public WhenBufferFull getWhenBufferFull() {
+		return this.whenBufferFull;
+	}
+
+	public void setWhenBufferFull(WhenBufferFull whenBufferFull) {
+		this.whenBufferFull = whenBufferFull;
+	}
+
+	public Duration getBufferFullTimeout() {
+		return this.bufferFullTimeout;
+	}
+
+	public void setBufferFullTimeout(Duration bufferFullTimeout) {
+		this.bufferFullTimeout = bufferFullTimeout;
+	}
+
+	public int getMaxRetries() {
+		return this.maxRetries;
+	}
+
+	public void setMaxRetries(int maxRetries) {
+		this.maxRetries = maxRetries;
+	}
+
+	public Duration getRetryInitialBackoff() {
+		return this.retryInitialBackoff;
+	}
+
+	public void setRetryInitialBackoff(Duration retryInitialBackoff) {
+		this.retryInitialBackoff = retryInitialBackoff;
+	}
+
+	public Duration getRetryMaxBackoff() {
+		return this.retryMaxBackoff;
+	}
+
+	public void setRetryMaxBackoff(Duration retryMaxBackoff) {
+		this.retryMaxBackoff = retryMaxBackoff;
+	}
+
+	public int getFlushThreads() {
+		return this.flushThreads;
+	}
+
+	public void setFlushThreads(int flushThreads) {
+		this.flushThreads = flushThreads;
+	}
+
+	public boolean isVersionGuard() {
+		return this.versionGuard;
+	}
+
+	public void setVersionGuard(boolean versionGuard) {
+		this.versionGuard = versionGuard;
+	}
+
+	public boolean isUseApplicationDataSource() {
+		return this.useApplicationDataSource;
+	}
+
+	public void setUseApplicationDataSource(boolean useApplicationDataSource) {
+		this.useApplicationDataSource = useApplicationDataSource;
+	}
+
+	public Duration getStartupTimeout() {
+		return this.startupTimeout;
+	}
+
+	public void setStartupTimeout(Duration startupTimeout) {
+		this.startupTimeout = startupTimeout;
+	}
+
+	public Notifications getNotifications() {
+		return this.notifications;
+	}
+
+	public Listener getListener() {
+		return this.listener;
+	}
+
+	/**
+	 * The reference's {@code notifications} switches. Both {@code CREATE_TABLE} (as in deepstream's
+	 * config.yml) and {@code create-table} bind.
+	 */
+	public static class Notifications {
+
+		/**
+		 * Whether CREATE_TABLE is sent when a table is created.
+		 */
+		private boolean createTable = true;
+
+		/**
+		 * Whether DESTROY_TABLE is sent when a table is dropped.
+		 */
+		private boolean destroyTable = true;
+
+		/**
+		 * Whether INSERT is sent for each inserted record.
+		 */
+		private boolean insert = true;
+
+		/**
+		 * Whether UPDATE is sent for each updated record.
+		 */
+		private boolean update = true;
+
+		/**
+		 * Whether DELETE is sent for each deleted record.
+		 */
+		private boolean delete = true;
+
+		public NotificationSwitches toSwitches() {
+			return new NotificationSwitches(this.createTable, this.destroyTable, this.insert, this.update, this.delete);
+		}
+
+		public boolean isCreateTable() {
+			return this.createTable;
+		}
+
+		public void setCreateTable(boolean createTable) {
+			this.createTable = createTable;
+		}
+
+		public boolean isDestroyTable() {
+			return this.destroyTable;
+		}
+
+		public void setDestroyTable(boolean destroyTable) {
+			this.destroyTable = destroyTable;
+		}
+
+		public boolean isInsert() {
+			return this.insert;
+		}
+
+		public void setInsert(boolean insert) {
+			this.insert = insert;
+		}
+
+		public boolean isUpdate() {
+			return this.update;
+		}
+
+		public void setUpdate(boolean update) {
+			this.update = update;
+		}
+
+		public boolean isDelete() {
+			return this.delete;
+		}
+
+		public void setDelete(boolean delete) {
+			this.delete = delete;
+		}
+
+	}
+
+	/**
+	 * Settings of the notification listener.
+	 */
+	public static class Listener {
+
+		/**
+		 * Longest single wait for notifications; also bounds how fast subscription changes and stop
+		 * take effect.
+		 */
+		private Duration pollTimeout = ListenerOptions.DEFAULT_POLL_TIMEOUT;
+
+		/**
+		 * After this long without a notification the connection is checked, so that a dead or half-open
+		 * connection is noticed within validation-interval + validation-timeout + poll-timeout.
+		 */
+		private Duration validationInterval = ListenerOptions.DEFAULT_VALIDATION_INTERVAL;
+
+		/**
+		 * How long the connection check may take before the connection counts as dead.
+		 */
+		private Duration validationTimeout = ListenerOptions.DEFAULT_VALIDATION_TIMEOUT;
+
+		/**
+		 * Pause before the first reconnect attempt; doubled for each failed attempt.
+		 */
+		private Duration reconnectInitialBackoff = ListenerOptions.DEFAULT_RECONNECT_INITIAL_BACKOFF;
+
+		/**
+		 * Longest pause between reconnect attempts.
+		 */
+		private Duration reconnectMaxBackoff = ListenerOptions.DEFAULT_RECONNECT_MAX_BACKOFF;
+
+		public Duration getPollTimeout() {
+			return this.pollTimeout;
+		}
+
+		public void setPollTimeout(Duration pollTimeout) {
+			this.pollTimeout = pollTimeout;
+		}
+
+		public Duration getValidationInterval() {
+			return this.validationInterval;
+		}
+
+		public void setValidationInterval(Duration validationInterval) {
+			this.validationInterval = validationInterval;
+		}
+
+		public Duration getValidationTimeout() {
+			return this.validationTimeout;
+		}
+
+		public void setValidationTimeout(Duration validationTimeout) {
+			this.validationTimeout = validationTimeout;
+		}
+
+		public Duration getReconnectInitialBackoff() {
+			return this.reconnectInitialBackoff;
+		}
+
+		public void setReconnectInitialBackoff(Duration reconnectInitialBackoff) {
+			this.reconnectInitialBackoff = reconnectInitialBackoff;
+		}
+
+		public Duration getReconnectMaxBackoff() {
+			return this.reconnectMaxBackoff;
+		}
+
+		public void setReconnectMaxBackoff(Duration reconnectMaxBackoff) {
+			this.reconnectMaxBackoff = reconnectMaxBackoff;
+		}
+
+	}
+
+}

@@ -1,0 +1,112 @@
+package io.deepstream.storage.autoconfigure.metrics;
+
+import java.util.concurrent.TimeUnit;
+
+import io.deepstream.storage.listen.NotificationListener;
+import io.deepstream.storage.store.PostgresRecordStore;
+import io.deepstream.storage.store.RecordStoreObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+
+/**
+ * Micrometer meters of deepstream's storage, all tagged with the schema:
+ * <ul>
+ * <li>{@code deepstream.storage.writes.accepted}, {@code .writes.committed}, {@code .writes.failed}
+ * (counters)</li>
+ * <li>{@code deepstream.storage.writes.buffered} (gauge: accepted, not yet committed)</li>
+ * <li>{@code deepstream.storage.flush} (timer: one per committed batch, retries included) and
+ * {@code deepstream.storage.flush.failures} (counter)</li>
+ * <li>{@code deepstream.storage.batch.size} (distribution of writes per batch)</li>
+ * <li>{@code deepstream.storage.retries} (counter)</li>
+ * <li>{@code deepstream.storage.notifications.received}, {@code deepstream.storage.listener.reconnects}
+ * (counters) and {@code deepstream.storage.listener.connected} (gauge, 1 or 0)</li>
+ * </ul>
+ * The pool's own meters come from HikariCP under the pool name {@code deepstream-storage}.
+ */
+public class DeepstreamStorageMetrics implements MeterBinder, RecordStoreObserver {
+
+	private final ObjectProvider<PostgresRecordStore> store;
+
+	private final ObjectProvider<NotificationListener> listener;
+
+	private volatile @Nullable Meters meters;
+
+	public DeepstreamStorageMetrics(ObjectProvider<PostgresRecordStore> store,
+			ObjectProvider<NotificationListener> listener) {
+		this.store = store;
+		this.listener = listener;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		PostgresRecordStore recordStore = this.store.getIfAvailable();
+		if (recordStore == null) {
+			return;
+		}
+		String schema = recordStore.options().schema();
+		FunctionCounter.builder("deepstream.storage.writes.accepted", recordStore, (s) -> s.statistics().writesAccepted())
+			.description("Writes (sets and deletes) accepted into the write buffer").tag("schema", schema).register(registry);
+		FunctionCounter.builder("deepstream.storage.writes.committed", recordStore, (s) -> s.statistics().writesCommitted())
+			.description("Writes whose batch committed").tag("schema", schema).register(registry);
+		FunctionCounter.builder("deepstream.storage.writes.failed", recordStore, (s) -> s.statistics().writesFailed())
+			.description("Writes that failed for good").tag("schema", schema).register(registry);
+		Gauge.builder("deepstream.storage.writes.buffered", recordStore, (s) -> s.statistics().buffered())
+			.description("Writes accepted and not yet committed").tag("schema", schema).register(registry);
+		NotificationListener notificationListener = this.listener.getIfAvailable();
+		if (notificationListener != null) {
+			FunctionCounter.builder("deepstream.storage.notifications.received", notificationListener,
+					(l) -> l.state().notificationsReceived())
+				.description("Notifications received from PostgreSQL").tag("schema", schema).register(registry);
+			FunctionCounter.builder("deepstream.storage.listener.reconnects", notificationListener, (l) -> l.state().reconnects())
+				.description("Reconnects of the notification listener").tag("schema", schema).register(registry);
+			Gauge.builder("deepstream.storage.listener.connected", notificationListener, (l) -> l.state().connected() ? 1 : 0)
+				.description("Whether the notification listener is connected").tag("schema", schema).register(registry);
+		}
+		this.meters = new Meters(
+				Timer.builder("deepstream.storage.flush").description("Time to write one batch, retries included")
+					.tag("schema", schema).register(registry),
+				DistributionSummary.builder("deepstream.storage.batch.size").description("Writes per flushed batch")
+					.tag("schema", schema).register(registry),
+				Counter.builder("deepstream.storage.flush.failures").description("Batches that failed for good")
+					.tag("schema", schema).register(registry),
+				Counter.builder("deepstream.storage.retries").description("Batch retries after transient failures")
+					.tag("schema", schema).register(registry));
+	}
+
+	@Override
+	public void batchCommitted(String table, int writes, long nanos) {
+		Meters current = this.meters;
+		if (current != null) {
+			current.flush.record(nanos, TimeUnit.NANOSECONDS);
+			current.batchSize.record(writes);
+		}
+	}
+
+	@Override
+	public void batchFailed(String table, int writes, Throwable cause) {
+		Meters current = this.meters;
+		if (current != null) {
+			current.failures.increment();
+			current.batchSize.record(writes);
+		}
+	}
+
+	@Override
+	public void batchRetried(String table, int attempt, Throwable cause) {
+		Meters current = this.meters;
+		if (current != null) {
+			current.retries.increment();
+		}
+	}
+
+	private record Meters(Timer flush, DistributionSummary batchSize, Counter failures, Counter retries) {
+	}
+
+}
