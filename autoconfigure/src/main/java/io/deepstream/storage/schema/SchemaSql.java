@@ -48,9 +48,12 @@ public final class SchemaSql {
 			END;
 			$body$ LANGUAGE plpgsql""";
 
-	/** The reference's trigger function, with the same payload sent by {@code pg_notify}. */
-	static final String BROADCAST_UPDATE = """
-			CREATE OR REPLACE FUNCTION broadcast_update() RETURNS trigger AS $body$
+	/**
+	 * The row trigger function: sends {@code <TG_OP>:<table>:<id>} on the schema's channel with
+	 * {@code pg_notify}, so any id works (the reference concatenates it into a NOTIFY statement).
+	 */
+	private static final String NOTIFY_FUNCTION = """
+			CREATE OR REPLACE FUNCTION %s() RETURNS trigger AS $body$
 			BEGIN
 			  IF TG_OP = 'DELETE' THEN
 			    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || OLD.id);
@@ -60,6 +63,9 @@ public final class SchemaSql {
 			  RETURN NULL;
 			END;
 			$body$ LANGUAGE plpgsql""";
+
+	/** The reference's {@code broadcast_update()}, unqualified as the reference creates it, sending the same payloads. */
+	static final String BROADCAST_UPDATE = NOTIFY_FUNCTION.formatted("broadcast_update");
 
 	private SchemaSql() {
 	}
@@ -71,17 +77,7 @@ public final class SchemaSql {
 	 * @return the DDL
 	 */
 	static String recordChangeFunction(String schema) {
-		return """
-				CREATE OR REPLACE FUNCTION %s() RETURNS trigger AS $body$
-				BEGIN
-				  IF TG_OP = 'DELETE' THEN
-				    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || OLD.id);
-				  ELSE
-				    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || NEW.id);
-				  END IF;
-				  RETURN NULL;
-				END;
-				$body$ LANGUAGE plpgsql""".formatted(Identifiers.qualify(schema, RECORD_CHANGE_FUNCTION));
+		return NOTIFY_FUNCTION.formatted(Identifiers.qualify(schema, RECORD_CHANGE_FUNCTION));
 	}
 
 	/**
