@@ -1,0 +1,33 @@
+package io.deepstream.storage.sample.events;
+
+import io.deepstream.storage.event.NotificationsMissedEvent;
+import io.deepstream.storage.event.StorageChangeEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Hands every storage change, and every warning that changes were missed, to the
+ * {@link ChangeStream}. Runs on the notification listener's thread, which the stream never blocks.
+ */
+@Component
+public class ChangeEventRelay {
+
+	private final ChangeStream stream;
+
+	public ChangeEventRelay(ChangeStream stream) {
+		this.stream = stream;
+	}
+
+	@EventListener
+	void onChange(StorageChangeEvent event) {
+		this.stream.publish(ChangeMessage.of(event));
+	}
+
+	@EventListener
+	void onMissed(NotificationsMissedEvent event) {
+		for (String schema : event.getSchemas()) {
+			this.stream.publish(ChangeMessage.missed(schema, event));
+		}
+	}
+
+}

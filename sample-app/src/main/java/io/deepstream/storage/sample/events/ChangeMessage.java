@@ -1,0 +1,49 @@
+package io.deepstream.storage.sample.events;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.deepstream.storage.event.NotificationsMissedEvent;
+import io.deepstream.storage.event.RecordChangeEvent;
+import io.deepstream.storage.event.StorageChangeEvent;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code data:} of one Server-Sent Event, as JSON. Absent fields are left out.
+ *
+ * @param event the kind: {@code CREATE_TABLE}, {@code DESTROY_TABLE}, {@code INSERT}, {@code UPDATE},
+ * {@code DELETE}, or {@value #MISSED}
+ * @param schema the schema
+ * @param table the table (absent for {@value #MISSED}, which concerns the whole schema)
+ * @param key the record's id in its table, for record events
+ * @param from for {@value #MISSED}: since when changes may have been missed
+ * @param to for {@value #MISSED}: until when
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ChangeMessage(String event, String schema, @Nullable String table, @Nullable String key,
+		@Nullable Instant from, @Nullable Instant to) {
+
+	/** The kind of a {@link NotificationsMissedEvent}: reload, changes may have been lost. */
+	public static final String MISSED = "MISSED";
+
+	/**
+	 * The message of a change.
+	 * @param event the change
+	 * @return the message
+	 */
+	public static ChangeMessage of(StorageChangeEvent event) {
+		String key = (event instanceof RecordChangeEvent record) ? record.getId() : null;
+		return new ChangeMessage(event.getKind().name(), event.getSchema(), event.getTable(), key, null, null);
+	}
+
+	/**
+	 * The message that changes of a schema may have been missed.
+	 * @param schema the schema
+	 * @param event the event
+	 * @return the message
+	 */
+	public static ChangeMessage missed(String schema, NotificationsMissedEvent event) {
+		return new ChangeMessage(MISSED, schema, null, null, event.getFrom(), event.getTo());
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.deepstream.storage.sample.web;
+
+import io.deepstream.storage.core.SqlStates;
+import io.deepstream.storage.store.BufferFullException;
+import io.deepstream.storage.store.RecordWriteException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every error of the API as an RFC 9457 problem ({@code application/problem+json}): Spring MVC's own
+ * (a missing body, a version that is not a number, an unknown path...) through
+ * {@link ResponseEntityExceptionHandler}, and the store's:
+ * <ul>
+ * <li>{@link IllegalArgumentException}: the store, and the controllers before it, reject an invalid
+ * record name, table or value with it; nothing was written (400);</li>
+ * <li>{@link BufferFullException}: PostgreSQL is slower than the writers; nothing was buffered
+ * (503, retry later);</li>
+ * <li>{@link RecordWriteException}: the write was accepted but could not be committed (503 when the
+ * database was unavailable, otherwise 500).</li>
+ * </ul>
+ */
+@RestControllerAdvice
+public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	@ExceptionHandler
+	ProblemDetail invalidInput(IllegalArgumentException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+		problem.setTitle("Invalid record name or value");
+		return problem;
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> bufferFull(BufferFullException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+		problem.setTitle("Too many writes waiting");
+		return ResponseEntity.of(problem).header(HttpHeaders.RETRY_AFTER, "1").build();
+	}
+
+	@ExceptionHandler
+	ProblemDetail writeFailed(RecordWriteException ex) {
+		boolean transientFailure = SqlStates.isTransient(ex);
+		if (transientFailure) {
+			logger.warn("A write was not committed, the database was unavailable: {}", ex.getMessage());
+		}
+		else {
+			logger.warn("A write was not committed", ex);
+		}
+		HttpStatus status = transientFailure ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.INTERNAL_SERVER_ERROR;
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
+		problem.setTitle("The write was not committed");
+		return problem;
+	}
+
+}

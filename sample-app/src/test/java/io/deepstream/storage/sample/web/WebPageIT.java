@@ -1,0 +1,63 @@
+package io.deepstream.storage.sample.web;
+
+import java.net.http.HttpResponse;
+
+import io.deepstream.storage.sample.Http;
+import io.deepstream.storage.sample.SampleDatabase;
+import io.deepstream.storage.test.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The browser page is served at {@code /}, with its script and style, and the health endpoint shows
+ * the storage.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class WebPageIT {
+
+	private static final String SCHEMA = TestDatabase.uniqueSchemaName("WebPageIT");
+
+	@DynamicPropertySource
+	static void storage(DynamicPropertyRegistry registry) {
+		SampleDatabase.register(registry, SCHEMA);
+	}
+
+	@AfterAll
+	static void dropSchema() {
+		TestDatabase.get().dropSchema(SCHEMA);
+	}
+
+	@LocalServerPort
+	private int port;
+
+	@Test
+	void thePageAndItsAssetsAreServed() {
+		Http http = new Http(this.port);
+		HttpResponse<String> page = http.get("/");
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying((type) -> assertThat(type).startsWith("text/html"));
+		assertThat(page.body()).contains("<title>deepstream record browser</title>", "<script src=\"app.js\"></script>");
+
+		HttpResponse<String> script = http.get("/app.js");
+		assertThat(script.statusCode()).isEqualTo(200);
+		assertThat(script.body()).contains("new EventSource('events')", "getJson('schema')");
+		assertThat(http.get("/app.css").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void healthShowsTheStorage() {
+		HttpResponse<String> health = new Http(this.port).get("/actuator/health");
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(health.body()).contains("\"deepstreamStorage\"", "\"status\":\"UP\"");
+	}
+
+}
