@@ -384,6 +384,9 @@ public class NotificationListener implements SmartLifecycle, AutoCloseable {
 				if (this.stopping) {
 					return; // halt() may have missed this session: the finally block closes it
 				}
+				// Visible as connected before the LISTENs complete their subscribers' futures, so that a
+				// subscriber resumed by its future sees the connection (and its backend) in state().
+				NotificationListener.this.connected = opened;
 				apply(opened);
 				established(opened);
 				established = true;
