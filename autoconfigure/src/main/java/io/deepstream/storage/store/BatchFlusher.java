@@ -97,8 +97,9 @@ final class BatchFlusher {
 		catch (RuntimeException | Error ex) {
 			failure = new RecordWriteException("Write to " + batch.table() + " failed unexpectedly", ex);
 		}
-		// Settle first, then release: whoever waits for the buffer to drain (flush, close) then finds
-		// every future of the batch already complete.
+		// Release first, then settle: a caller resumed by its future finds the write committed in the
+		// database, no longer counted as buffered, and the room it took free again.
+		this.buffer.done(batch);
 		if (failure == null) {
 			batch.writes().forEach(PendingWrite::complete);
 		}
@@ -106,7 +107,6 @@ final class BatchFlusher {
 			RecordWriteException cause = failure;
 			batch.writes().forEach((write) -> write.fail(cause));
 		}
-		this.buffer.done(batch);
 	}
 
 	/**
