@@ -141,8 +141,9 @@ public class DeepstreamStorageProperties implements InitializingBean {
 
 	/**
 	 * Whether a write whose version is lower than the stored one is ignored, so that a record's version
-	 * never goes backwards when writers race. Version 0 writes always apply their value. Off by default,
-	 * as in the reference.
+	 * never goes backwards when writers race. Writes of version 0 (deepstream's record creation and
+	 * hot-path writes) always apply their value and keep the higher stored version. Off by default, as
+	 * in the reference, where the last write wins.
 	 */
 	private boolean versionGuard;
 

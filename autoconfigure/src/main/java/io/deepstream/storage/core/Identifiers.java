@@ -16,8 +16,8 @@ public final class Identifiers {
 	}
 
 	/**
-	 * Checks a table name: not empty, at most 63 bytes of UTF-8, no {@code :} (it would make the
-	 * notification payload {@code INSERT:<table>:<id>} ambiguous) and no NUL.
+	 * Checks a table name: not empty, valid Unicode, at most 63 bytes of UTF-8, no {@code :} (it would
+	 * make the notification payload {@code INSERT:<table>:<id>} ambiguous) and no NUL.
 	 * @param table the table name
 	 * @param key the record name it came from, named in the error
 	 * @return the table name
@@ -56,7 +56,7 @@ public final class Identifiers {
 	}
 
 	/**
-	 * Checks a role name: not empty, at most 63 bytes of UTF-8, no NUL.
+	 * Checks a role name: not empty, valid Unicode, at most 63 bytes of UTF-8, no NUL.
 	 * @param role the role name
 	 * @return the role name
 	 */
@@ -132,11 +132,46 @@ public final class Identifiers {
 		if (identifier.indexOf('\0') >= 0) {
 			return "must not contain NUL";
 		}
+		int surrogate = unpairedSurrogate(identifier);
+		if (surrogate >= 0) {
+			return unpairedSurrogateProblem(identifier, surrogate);
+		}
 		int bytes = utf8Length(identifier);
 		if (bytes > MAX_BYTES) {
 			return "is " + bytes + " bytes of UTF-8, at most " + MAX_BYTES + " are allowed (PostgreSQL would truncate it)";
 		}
 		return null;
+	}
+
+	/**
+	 * Finds a UTF-16 surrogate without its partner. Such a string is not valid Unicode: it has no UTF-8
+	 * form, and the driver would send a {@code ?} in its place, so that two different names would
+	 * land on the same row.
+	 * @param value the string
+	 * @return the index of the first unpaired surrogate, or -1
+	 */
+	public static int unpairedSurrogate(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+				i++;
+			}
+			else if (Character.isSurrogate(c)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * Describes an unpaired surrogate for an error message.
+	 * @param value the string
+	 * @param index where {@link #unpairedSurrogate} found it
+	 * @return the problem, as "must not ..."
+	 */
+	public static String unpairedSurrogateProblem(String value, int index) {
+		return "must be valid Unicode, but has an unpaired surrogate U+%04X at index %d".formatted((int) value.charAt(index),
+				index);
 	}
 
 	static String printable(String value) {

@@ -5,7 +5,7 @@ package io.deepstream.storage.core;
  * without {@code /} lives in the default table.
  *
  * @param table the table (validated)
- * @param id the id inside the table (anything but NUL)
+ * @param id the id inside the table (any valid Unicode but NUL, at most {@link #MAX_ID_BYTES} bytes of UTF-8)
  */
 public record RecordKey(String table, String id) {
 
@@ -15,7 +15,15 @@ public record RecordKey(String table, String id) {
 	 */
 	public static final int MAX_PAYLOAD_BYTES = 7999;
 
-	private static final int PAYLOAD_OVERHEAD = "UPDATE::".length();
+	/**
+	 * The longest id, in bytes of UTF-8, that the primary key can always hold: a B-tree entry may take
+	 * at most 2704 bytes (a third of a page), of which an entry header and a text header take 12.
+	 * PostgreSQL compresses longer values and accepts those that then fit, so whether a longer id can
+	 * be written would depend on its content; it is rejected instead, before it fails a whole batch.
+	 * With a table name of at most 63 bytes, this also keeps every notification payload far below
+	 * {@link #MAX_PAYLOAD_BYTES}.
+	 */
+	public static final int MAX_ID_BYTES = 2692;
 
 	/**
 	 * Parses and validates a record name.
@@ -38,10 +46,15 @@ public record RecordKey(String table, String id) {
 		if (id.indexOf('\0') >= 0) {
 			throw new IllegalArgumentException("Invalid record name '" + Identifiers.printable(key) + "': the id must not contain NUL");
 		}
-		int payload = PAYLOAD_OVERHEAD + Identifiers.utf8Length(table) + Identifiers.utf8Length(id);
-		if (payload > MAX_PAYLOAD_BYTES) {
-			throw new IllegalArgumentException("Invalid record name '" + Identifiers.printable(key) + "': its notification payload would be "
-					+ payload + " bytes, PostgreSQL allows at most " + MAX_PAYLOAD_BYTES + " (shorten the id)");
+		int surrogate = Identifiers.unpairedSurrogate(id);
+		if (surrogate >= 0) {
+			throw new IllegalArgumentException("Invalid record name '" + Identifiers.printable(key) + "': the id "
+					+ Identifiers.unpairedSurrogateProblem(id, surrogate));
+		}
+		int idBytes = Identifiers.utf8Length(id);
+		if (idBytes > MAX_ID_BYTES) {
+			throw new IllegalArgumentException("Invalid record name '" + Identifiers.printable(key) + "': the id is "
+					+ idBytes + " bytes of UTF-8, PostgreSQL's primary key holds at most " + MAX_ID_BYTES + " (shorten the id)");
 		}
 		return new RecordKey(table, id);
 	}

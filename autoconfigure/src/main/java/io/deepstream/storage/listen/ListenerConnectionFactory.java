@@ -3,6 +3,7 @@ package io.deepstream.storage.listen;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 
 import org.jspecify.annotations.Nullable;
@@ -28,6 +29,15 @@ public interface ListenerConnectionFactory {
 
 	/** The {@code ApplicationName} the connections of {@link #of} show in {@code pg_stat_activity}. */
 	String APPLICATION_NAME = "deepstream-listener";
+
+	/**
+	 * How long a connection attempt of {@link #of} may take, both to reach the server (pgjdbc's
+	 * {@code connectTimeout}) and for the server to answer the start-up (as {@code socketTimeout}, which
+	 * the listener replaces with its own network timeout once connected). Without it, an attempt to a
+	 * server that accepts connections but answers nothing (hung, frozen, or behind a dead proxy) would
+	 * wait for ever: the listener could neither reconnect nor stop.
+	 */
+	Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
 	/**
 	 * Opens a new connection.
@@ -59,7 +69,8 @@ public interface ListenerConnectionFactory {
 
 	/**
 	 * A factory that opens connections through {@link DriverManager} with the given properties, plus
-	 * {@code tcpKeepAlive=true} and a default {@code ApplicationName}.
+	 * {@code tcpKeepAlive=true}, a default {@code ApplicationName}, and unless given, a
+	 * {@code connectTimeout} and {@code socketTimeout} of {@link #CONNECT_TIMEOUT}.
 	 * @param url the JDBC URL
 	 * @param properties driver properties (user, password, ssl settings, ...); copied
 	 * @return the factory
@@ -69,6 +80,8 @@ public interface ListenerConnectionFactory {
 		copy.putAll(properties);
 		copy.setProperty("tcpKeepAlive", "true");
 		copy.putIfAbsent("ApplicationName", APPLICATION_NAME);
+		copy.putIfAbsent("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+		copy.putIfAbsent("socketTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
 		return () -> DriverManager.getConnection(url, copy);
 	}
 

@@ -1,5 +1,9 @@
 package io.deepstream.storage.schema;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -81,7 +85,10 @@ public final class SchemaSql {
 	}
 
 	/**
-	 * The reference's record table.
+	 * The reference's record table. Only the name of its primary key differs: PostgreSQL would call it
+	 * {@code <table>_pkey}, and indexes share one namespace with tables, so that a record table of that
+	 * name (record {@code cars_pkey/x} after {@code cars/y}) could never be created. Ours is
+	 * {@linkplain #primaryKeyName named} with a {@code :}, which no table name contains.
 	 * @param schema the schema
 	 * @param table the table
 	 * @param useJsonb whether {@code val} is jsonb rather than text
@@ -93,8 +100,37 @@ public final class SchemaSql {
 				  id text NOT NULL,
 				  version int DEFAULT 0,
 				  val %s NOT NULL,
-				  PRIMARY KEY (id)
-				)""".formatted(Identifiers.qualify(schema, table), useJsonb ? "jsonb" : "text");
+				  CONSTRAINT %s PRIMARY KEY (id)
+				)""".formatted(Identifiers.qualify(schema, table), useJsonb ? "jsonb" : "text",
+				Identifiers.quote(primaryKeyName(table)));
+	}
+
+	/**
+	 * The name of a record table's primary key (and of its index): {@code <table>:pkey}, or for a long
+	 * table name its beginning, {@code :} and a hash of the whole name, within 63 bytes.
+	 * @param table a valid table name
+	 * @return a name that no table can have, and no other record table's primary key has
+	 */
+	public static String primaryKeyName(String table) {
+		String name = table + ":pkey";
+		if (Identifiers.utf8Length(name) <= Identifiers.MAX_BYTES) {
+			return name;
+		}
+		String hash = HexFormat.of().formatHex(sha256(table), 0, 5);
+		StringBuilder prefix = new StringBuilder();
+		int room = Identifiers.MAX_BYTES - 1 - hash.length();
+		table.codePoints().takeWhile((cp) -> Identifiers.utf8Length(prefix + Character.toString(cp)) <= room)
+			.forEach(prefix::appendCodePoint);
+		return prefix + ":" + hash;
+	}
+
+	private static byte[] sha256(String value) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Every Java platform has SHA-256", ex);
+		}
 	}
 
 	/**

@@ -6,7 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -112,14 +115,20 @@ final class BatchWriter {
 	 * @return whether the batch deleted rows and the table looked empty before commit
 	 */
 	private boolean execute(TableBatch batch) throws SQLException {
-		List<PendingWrite> upserts = new ArrayList<>(batch.size());
+		Map<PendingWrite.Guard, List<PendingWrite>> upserts = new EnumMap<>(PendingWrite.Guard.class);
 		List<String> deletes = new ArrayList<>();
-		for (PendingWrite write : batch.writes()) {
+		// Rows are locked in the order they are written: as every process writes them in id order, two
+		// batches of the same records (from two processes) wait for each other instead of deadlocking.
+		List<PendingWrite> writes = new ArrayList<>(batch.writes());
+		writes.sort(Comparator.comparing(PendingWrite::id));
+		for (PendingWrite write : writes) {
 			if (write.isDelete()) {
 				deletes.add(write.id());
 			}
 			else {
-				upserts.add(write);
+				// Without the guard every upsert replaces the row, as the reference's statement does.
+				PendingWrite.Guard guard = this.options.versionGuard() ? write.guard() : PendingWrite.Guard.REPLACE;
+				upserts.computeIfAbsent(guard, (key) -> new ArrayList<>(batch.size())).add(write);
 			}
 		}
 		String qualified = Identifiers.qualify(this.options.schema(), batch.table());
@@ -127,8 +136,12 @@ final class BatchWriter {
 			connection.setAutoCommit(false);
 			try {
 				boolean mayBeEmpty = false;
-				if (!upserts.isEmpty()) {
-					upsert(connection, qualified, upserts);
+				if (upserts.size() + (deletes.isEmpty() ? 0 : 1) > 1) {
+					lockRows(connection, qualified, writes);
+				}
+				// At most one write per id in a batch: the statements touch different rows.
+				for (Map.Entry<PendingWrite.Guard, List<PendingWrite>> group : upserts.entrySet()) {
+					upsert(connection, upsertSql(qualified, group.getKey()), group.getValue());
 				}
 				if (!deletes.isEmpty()) {
 					mayBeEmpty = delete(connection, qualified, deletes, upserts.isEmpty());
@@ -149,7 +162,22 @@ final class BatchWriter {
 		}
 	}
 
-	private void upsert(Connection connection, String qualified, List<PendingWrite> upserts) throws SQLException {
+	/**
+	 * Locks the existing rows of a batch in id order before it runs more than one statement, since
+	 * several statements would lock them in several passes, each in id order, and could deadlock with
+	 * another process's batch of the same records.
+	 */
+	private static void lockRows(Connection connection, String qualified, List<PendingWrite> sortedWrites)
+			throws SQLException {
+		String[] ids = sortedWrites.stream().map(PendingWrite::id).toArray(String[]::new);
+		try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM unnest(?::text[]) WITH ORDINALITY"
+				+ " AS u(id, n) JOIN " + qualified + " AS t ON t.id = u.id ORDER BY u.n FOR UPDATE OF t")) {
+			statement.setArray(1, connection.createArrayOf("text", ids));
+			statement.executeQuery().close();
+		}
+	}
+
+	private void upsert(Connection connection, String sql, List<PendingWrite> upserts) throws SQLException {
 		int n = upserts.size();
 		String[] ids = new String[n];
 		Integer[] versions = new Integer[n];
@@ -160,7 +188,7 @@ final class BatchWriter {
 			versions[i] = write.version();
 			values[i] = write.json();
 		}
-		try (PreparedStatement statement = connection.prepareStatement(upsertSql(qualified))) {
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
 			Array idArray = connection.createArrayOf("text", ids);
 			Array versionArray = connection.createArrayOf("int4", versions);
 			Array valueArray = connection.createArrayOf("text", values);
@@ -171,14 +199,23 @@ final class BatchWriter {
 		}
 	}
 
-	String upsertSql(String qualified) {
+	/**
+	 * The multi-row upsert. Without the version guard it is the reference's: the row is replaced. With
+	 * it, a write applies only if its version is not lower than the stored one, except an unversioned
+	 * write (version 0 or less), which applies its value; either way the stored version never goes
+	 * down. The other two guards are for writes that {@link PendingWrite#coalesce} combined.
+	 */
+	String upsertSql(String qualified, PendingWrite.Guard guard) {
 		String value = this.options.useJsonb() ? "u.val::jsonb" : "u.val";
-		String guard = this.options.versionGuard()
-				? " WHERE EXCLUDED.version >= t.version OR EXCLUDED.version <= 0 OR t.version IS NULL" : "";
-		String version = this.options.versionGuard() ? "GREATEST(t.version, EXCLUDED.version)" : "EXCLUDED.version";
+		String version = switch (guard) {
+			case REPLACE -> "EXCLUDED.version";
+			case AT_LEAST -> "GREATEST(t.version, EXCLUDED.version)";
+			case VERSIONED -> "GREATEST(t.version, EXCLUDED.version)"
+					+ " WHERE EXCLUDED.version >= t.version OR EXCLUDED.version <= 0 OR t.version IS NULL";
+		};
 		return "INSERT INTO " + qualified + " AS t (id, version, val) SELECT u.id, u.version, " + value
 				+ " FROM unnest(?::text[], ?::int4[], ?::text[]) AS u(id, version, val)"
-				+ " ON CONFLICT (id) DO UPDATE SET val = EXCLUDED.val, version = " + version + guard;
+				+ " ON CONFLICT (id) DO UPDATE SET val = EXCLUDED.val, version = " + version;
 	}
 
 	/** @return whether the table may be empty now (checked inside the transaction, so cheaply) */

@@ -1,7 +1,12 @@
 package io.deepstream.storage.store;
 
+import java.math.BigDecimal;
+
+import io.deepstream.storage.core.Identifiers;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
@@ -10,7 +15,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns record values into the JSON text stored in {@code val} and back. Serialisation happens on the
  * caller's thread, so an unserialisable value fails its {@code set} call at once and nothing is
- * buffered.
+ * buffered. So does a value that would not come back as it went in: one that is not valid Unicode,
+ * one that the mapper could write but not read again (a number longer than its
+ * {@code StreamReadConstraints} allow), and for jsonb one that PostgreSQL cannot store (NUL, a
+ * number outside {@code numeric}'s range) or would return in a form too long to read (jsonb keeps
+ * numbers in plain notation: {@code 1E+400} comes back as 401 digits).
  */
 final class JsonCodec {
 
@@ -20,6 +29,12 @@ final class JsonCodec {
 	private final ObjectReader treeReader;
 
 	private final boolean jsonb;
+
+	/** PostgreSQL's numeric: up to 131072 digits before the decimal point. */
+	private static final long MAX_NUMERIC_INTEGER_DIGITS = 131_072;
+
+	/** PostgreSQL's numeric: up to 16383 digits after the decimal point. */
+	private static final long MAX_NUMERIC_FRACTION_DIGITS = 16_383;
 
 	JsonCodec(JsonMapper mapper, boolean jsonb) {
 		this.mapper = mapper;
@@ -47,11 +62,74 @@ final class JsonCodec {
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException("Value of record '" + key + "' cannot be written as JSON: " + ex.getOriginalMessage(), ex);
 		}
+		int surrogate = Identifiers.unpairedSurrogate(json);
+		if (surrogate >= 0) {
+			throw new IllegalArgumentException("Value of record '" + key + "' "
+					+ Identifiers.unpairedSurrogateProblem(json, surrogate) + " of its JSON text");
+		}
 		if (this.jsonb && containsEscapedNul(json)) {
 			throw new IllegalArgumentException("Value of record '" + key
 					+ "' contains the character U+0000, which a jsonb column cannot store");
 		}
+		requireReadable(key, json);
 		return json;
+	}
+
+	/**
+	 * Reads the JSON text as {@link #read} will, token by token, and for jsonb checks what PostgreSQL
+	 * will make of it.
+	 */
+	private void requireReadable(String key, String json) {
+		// The tokenizer enforces the read constraints, except on strings it skips: those are only
+		// decoded where one could be too long, or (for jsonb) could hold an escaped lone surrogate.
+		boolean decodeStrings = this.jsonb
+				|| json.length() > this.mapper.tokenStreamFactory().streamReadConstraints().getMaxStringLength();
+		try (JsonParser parser = this.mapper.createParser(json)) {
+			for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+				if (this.jsonb && token == JsonToken.VALUE_NUMBER_FLOAT) {
+					requireStorableInJsonb(key, parser.getDecimalValue());
+				}
+				else if (decodeStrings && (token == JsonToken.VALUE_STRING || token == JsonToken.PROPERTY_NAME)) {
+					String text = parser.getString();
+					int surrogate = this.jsonb ? Identifiers.unpairedSurrogate(text) : -1;
+					if (surrogate >= 0) {
+						throw new IllegalArgumentException("Value of record '" + key + "' has a string that "
+								+ Identifiers.unpairedSurrogateProblem(text, surrogate) + ", which a jsonb column cannot store");
+					}
+				}
+			}
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("Value of record '" + key + "' could not be read back from its JSON text: "
+					+ ex.getOriginalMessage(), ex);
+		}
+	}
+
+	/**
+	 * jsonb stores a number as {@code numeric}: at most 131072 digits before the decimal point and
+	 * 16383 after, returned in plain notation, which must be short enough to read again.
+	 */
+	private void requireStorableInJsonb(String key, BigDecimal number) {
+		long scale = number.scale();
+		long integerDigits = Math.max(1, (long) number.precision() - scale);
+		long fractionDigits = Math.max(0, scale);
+		String problem = null;
+		if (integerDigits > MAX_NUMERIC_INTEGER_DIGITS || fractionDigits > MAX_NUMERIC_FRACTION_DIGITS) {
+			problem = "is outside the range of PostgreSQL's numeric type, in which a jsonb column stores numbers";
+		}
+		else {
+			long plainLength = 1 + integerDigits + ((fractionDigits > 0) ? 1 + fractionDigits : 0);
+			int readable = this.mapper.tokenStreamFactory().streamReadConstraints().getMaxNumberLength();
+			if (plainLength > readable) {
+				problem = "would come back from jsonb in plain notation with " + (integerDigits + fractionDigits)
+						+ " digits, more than the " + readable + " that can be read (StreamReadConstraints.maxNumberLength)";
+			}
+		}
+		if (problem != null) {
+			String shown = number.toString();
+			throw new IllegalArgumentException("Value of record '" + key + "' has a number ("
+					+ ((shown.length() > 40) ? shown.substring(0, 40) + "..." : shown) + ") that " + problem);
+		}
 	}
 
 	JsonNode read(String json) {

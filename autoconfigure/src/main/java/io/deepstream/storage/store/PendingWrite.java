@@ -9,9 +9,34 @@ import org.jspecify.annotations.Nullable;
 /**
  * One buffered operation on one record: an upsert (with version and JSON text) or a delete, and the
  * futures of every caller whose write it stands for. When a later write to the same record arrives
- * before the flush, it takes over the earlier callers' futures: they complete when it commits.
+ * before the flush, the two are {@linkplain #coalesce coalesced} into one, which takes over the
+ * earlier callers' futures: they complete when it commits.
  */
 final class PendingWrite {
+
+	/**
+	 * How an upsert treats the stored row when the version guard is on (without it, every upsert
+	 * simply replaces the row, as the reference does).
+	 */
+	enum Guard {
+
+		/**
+		 * Applies if its version is at least the stored one; a version of 0 or less (unversioned, such
+		 * as deepstream's record creation and hot-path writes) always applies its value and keeps the
+		 * higher stored version.
+		 */
+		VERSIONED,
+
+		/**
+		 * Always applies its value; the stored version becomes the higher of the stored one and this
+		 * write's. An unversioned write that replaced a versioned one in the buffer.
+		 */
+		AT_LEAST,
+
+		/** Replaces the row whatever its version: a write that replaced a delete in the buffer. */
+		REPLACE
+
+	}
 
 	private final String id;
 
@@ -19,24 +44,69 @@ final class PendingWrite {
 
 	private final @Nullable String json;
 
+	private final Guard guard;
+
 	private final List<CompletableFuture<Void>> waiters = new ArrayList<>(1);
 
 	private boolean settled;
 
 	private @Nullable Throwable failure;
 
-	private PendingWrite(String id, int version, @Nullable String json) {
+	private PendingWrite(String id, int version, @Nullable String json, Guard guard) {
 		this.id = id;
 		this.version = version;
 		this.json = json;
+		this.guard = guard;
 	}
 
 	static PendingWrite upsert(String id, int version, String json) {
-		return new PendingWrite(id, version, json);
+		return new PendingWrite(id, version, json, Guard.VERSIONED);
 	}
 
 	static PendingWrite delete(String id) {
-		return new PendingWrite(id, -1, null);
+		return new PendingWrite(id, -1, null, Guard.REPLACE);
+	}
+
+	/**
+	 * The one write that stands for {@code queued} followed by {@code next}, both to the same record
+	 * and not yet flushed, when the version guard is on. It has the effect of writing the two in turn:
+	 * <ul>
+	 * <li>a delete wins, and a write after a delete replaces the row whatever its version;</li>
+	 * <li>of two versioned writes the higher version wins, the later one on a tie; the lower one is
+	 * dropped, as the database would ignore it ({@code queued} is returned, and its callers and
+	 * {@code next}'s complete when it commits);</li>
+	 * <li>an unversioned write (version 0 or less) after a versioned one applies its value with at
+	 * least the versioned one's version;</li>
+	 * <li>a versioned write after an unversioned one wins. This is the one difference from writing both
+	 * in turn: had the database held a higher version, the unversioned value would have been applied
+	 * under that version; now the newer stored record is kept.</li>
+	 * </ul>
+	 * @param queued the write in the buffer
+	 * @param next the write arriving
+	 * @return {@code queued}, {@code next}, or a new write combining them (without callers yet)
+	 */
+	static PendingWrite coalesce(PendingWrite queued, PendingWrite next) {
+		if (next.isDelete()) {
+			return next;
+		}
+		String json = next.json;
+		if (queued.isDelete()) {
+			return new PendingWrite(next.id, next.version, json, Guard.REPLACE);
+		}
+		if (next.version <= 0) {
+			if (queued.guard == Guard.REPLACE) {
+				return new PendingWrite(next.id, Math.max(queued.version, next.version), json, Guard.REPLACE);
+			}
+			if (queued.version > 0) {
+				return new PendingWrite(next.id, queued.version, json, Guard.AT_LEAST);
+			}
+			return (next.version >= queued.version) ? next
+					: new PendingWrite(next.id, queued.version, json, Guard.VERSIONED);
+		}
+		if (next.version < queued.version) {
+			return queued;
+		}
+		return (queued.guard == Guard.REPLACE) ? new PendingWrite(next.id, next.version, json, Guard.REPLACE) : next;
 	}
 
 	String id() {
@@ -54,6 +124,11 @@ final class PendingWrite {
 
 	boolean isDelete() {
 		return this.json == null;
+	}
+
+	/** How this upsert treats the stored row when the version guard is on. */
+	Guard guard() {
+		return this.guard;
 	}
 
 	/**

@@ -94,7 +94,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 		this.options = options;
 		this.json = new JsonCodec(jsonMapper, options.useJsonb());
 		this.buffer = new WriteBuffer(options.maxBatchSize(), options.maxBufferedWrites(), options.whenBufferFull(),
-				options.bufferFullTimeout());
+				options.bufferFullTimeout(), options.versionGuard());
 		this.statistics = new StoreStatistics(this.buffer);
 		TableManager tables = new TableManager(dataSource, options, this.statistics);
 		BatchWriter writer = new BatchWriter(dataSource, options, tables, this.statistics, observer);

@@ -24,7 +24,12 @@ import org.jspecify.annotations.Nullable;
  * @param retryInitialBackoff the first pause before a retry; doubled each time
  * @param retryMaxBackoff the longest pause before a retry
  * @param flushThreads how many batches (of different tables) are written at once
- * @param versionGuard whether a write with a lower version than the stored one is ignored
+ * @param versionGuard whether a write with a lower version than the stored one is ignored, so that a
+ * record's stored version never goes backwards when writers race (default false, as in the reference,
+ * where the last write wins). A write of version 0 or less (deepstream writes version 0 when it
+ * creates a record and on its storage hot path) always applies its value and keeps the higher stored
+ * version. Writes to the same record buffered in one write interval are combined with the same rule
+ * (see {@code docs/reliability.md})
  */
 public record RecordStoreOptions(String schema, String defaultTable, Duration writeInterval, boolean useJsonb,
 		@Nullable String role, NotificationSwitches notifications, int maxBatchSize, int maxBufferedWrites,

@@ -41,6 +41,8 @@ final class WriteBuffer {
 
 	private final Duration fullTimeout;
 
+	private final boolean versionGuard;
+
 	/** Writes taken into the buffer and not yet done (queued or in flight). */
 	private int uncommitted;
 
@@ -49,15 +51,22 @@ final class WriteBuffer {
 	private boolean closed;
 
 	WriteBuffer(int maxBatchSize, int maxBufferedWrites, WhenBufferFull whenFull, Duration fullTimeout) {
+		this(maxBatchSize, maxBufferedWrites, whenFull, fullTimeout, false);
+	}
+
+	WriteBuffer(int maxBatchSize, int maxBufferedWrites, WhenBufferFull whenFull, Duration fullTimeout,
+			boolean versionGuard) {
 		this.maxBatchSize = maxBatchSize;
 		this.maxBufferedWrites = maxBufferedWrites;
 		this.whenFull = whenFull;
 		this.fullTimeout = fullTimeout;
+		this.versionGuard = versionGuard;
 	}
 
 	/**
-	 * Buffers a write; an earlier queued write to the same record is replaced and hands its callers
-	 * over.
+	 * Buffers a write. An earlier queued write to the same record is replaced and hands its callers
+	 * over: by the later write, as the reference does, or with the version guard on by what
+	 * {@link PendingWrite#coalesce} makes of the two (a stale write does not replace a newer one).
 	 * @return the future of this caller
 	 * @throws BufferFullException if there is no room (at once, or after the timeout)
 	 * @throws InterruptedException if interrupted while waiting for room
@@ -72,15 +81,19 @@ final class WriteBuffer {
 				queued = queued(key);
 			}
 			TableQueue queue = this.queues.computeIfAbsent(key.table(), (table) -> new TableQueue());
+			PendingWrite next = write;
 			if (queued != null) {
-				write.takeWaitersOf(queued);
+				next = this.versionGuard ? PendingWrite.coalesce(queued, write) : write;
+				if (next != queued) {
+					next.takeWaitersOf(queued);
+				}
 			}
 			else {
 				this.uncommitted++;
 			}
-			queue.pending.put(key.id(), write);
-			this.visible.put(key, write);
-			CompletableFuture<Void> future = write.addWaiter();
+			queue.pending.put(key.id(), next);
+			this.visible.put(key, next);
+			CompletableFuture<Void> future = next.addWaiter();
 			if (queue.pending.size() >= this.maxBatchSize && !queue.inFlight) {
 				signalWork();
 			}

@@ -30,12 +30,29 @@ class RecordKeyTest {
 	}
 
 	@Test
-	void rejectsIdsTooLongForANotification() {
-		String table = "t";
-		int maxId = RecordKey.MAX_PAYLOAD_BYTES - "UPDATE::".length() - table.length();
-		assertThat(RecordKey.parse(table + "/" + "i".repeat(maxId), "default").id()).hasSize(maxId);
-		assertThatIllegalArgumentException().isThrownBy(() -> RecordKey.parse(table + "/" + "i".repeat(maxId + 1), "default"))
-			.withMessageContaining("8000").isNotNull();
+	void rejectsIdsTooLongForThePrimaryKey() {
+		String longest = "i".repeat(RecordKey.MAX_ID_BYTES);
+		assertThat(RecordKey.parse("t/" + longest, "default").id()).isEqualTo(longest);
+		assertThatIllegalArgumentException().isThrownBy(() -> RecordKey.parse("t/" + longest + "i", "default"))
+			.withMessageContaining("2693 bytes").withMessageContaining("at most 2692");
+		// counted in bytes of UTF-8: a 2-byte character
+		String accented = "é".repeat(RecordKey.MAX_ID_BYTES / 2);
+		assertThat(RecordKey.parse("t/" + accented, "default").id()).isEqualTo(accented);
+		assertThatIllegalArgumentException().isThrownBy(() -> RecordKey.parse("t/" + accented + "é", "default"));
+		// the longest record name still makes a notification payload PostgreSQL accepts
+		assertThat("UPDATE:".length() + Identifiers.MAX_BYTES + 1 + RecordKey.MAX_ID_BYTES)
+			.isLessThanOrEqualTo(RecordKey.MAX_PAYLOAD_BYTES);
+	}
+
+	@Test
+	void rejectsInvalidUnicode() {
+		assertThat(RecordKey.parse("t/🚗", "default").id()).isEqualTo("🚗");
+		assertThatIllegalArgumentException().isThrownBy(() -> RecordKey.parse("t/x\uD83D", "default"))
+			.withMessageContaining("unpaired surrogate U+D83D at index 1");
+		assertThatIllegalArgumentException().isThrownBy(() -> RecordKey.parse("t/\uDE97x", "default"))
+			.withMessageContaining("unpaired surrogate U+DE97 at index 0");
+		assertThatIllegalArgumentException().isThrownBy(() -> RecordKey.parse("\uDE97/x", "default"))
+			.withMessageContaining("Invalid table name");
 	}
 
 	@Test

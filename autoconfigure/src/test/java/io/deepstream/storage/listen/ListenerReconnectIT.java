@@ -140,17 +140,23 @@ class ListenerReconnectIT {
 	}
 
 	@Test
-	void terminatedBackendWithoutHelpReconnectsOnItsOwn() throws Exception {
-		NotificationListener listener = listener(realFactory(), options());
+	void terminatedBackendWithoutHelpReconnectsOnItsOwnWithinTheDetectionBound() throws Exception {
+		ListenerOptions options = options().build();
+		NotificationListener listener = listener(realFactory(), options);
 		List<MissedNotifications> missed = new CopyOnWriteArrayList<>();
 		listener.onMissedNotifications(missed::add);
 		Recorder recorder = new Recorder();
 		listener.subscribe(recorder).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 		for (int round = 1; round <= 3; round++) {
 			Integer pid = listener.state().backendPid();
+			long terminated = System.nanoTime();
 			this.database.execute("SELECT pg_terminate_backend(?)", pid);
 			int expected = round;
-			await().atMost(WAIT).untilAsserted(() -> assertThat(missed).hasSize(expected));
+			await().atMost(options.maxDetectionTime())
+				.pollInterval(Duration.ofMillis(10))
+				.untilAsserted(() -> assertThat(missed).hasSize(expected));
+			System.out.printf("ListenerReconnectIT: backend terminated, listening again and gap reported after %d ms%n",
+					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - terminated));
 			assertThat(listener.state().reconnects()).isEqualTo(round);
 			this.database.execute("SELECT pg_notify(?, ?)", this.schema, "INSERT:t:" + round);
 			await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.notifications).hasSize(expected));

@@ -188,7 +188,7 @@ class RecordStoreIT {
 		assertThatIllegalArgumentException().isThrownBy(() -> store.set("ok/x\0y", 1, Map.of()))
 			.withMessageContaining("NUL");
 		assertThatIllegalArgumentException().isThrownBy(() -> store.set("ok/" + "i".repeat(8000), 1, Map.of()))
-			.withMessageContaining("payload");
+			.withMessageContaining("primary key");
 		assertThatIllegalArgumentException().isThrownBy(() -> store.set("ok/x", 1, null))
 			.withMessageContaining("must not be null");
 		assertThatIllegalArgumentException().isThrownBy(() -> store.set("ok/x", 1, new Unwritable()))

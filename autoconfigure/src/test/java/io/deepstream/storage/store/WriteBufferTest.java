@@ -78,4 +78,88 @@ class WriteBufferTest {
 		assertThat(this.buffer.isEmpty()).isTrue();
 	}
 
+	@Test
+	void withoutTheVersionGuardTheLatestWriteWinsEvenWithALowerVersion() throws Exception {
+		RecordKey key = new RecordKey("t", "a");
+		this.buffer.add(key, PendingWrite.upsert("a", 5, "\"five\""));
+		this.buffer.add(key, PendingWrite.upsert("a", 3, "\"three\""));
+		assertThat(this.buffer.visible(key).version()).isEqualTo(3);
+		assertThat(this.buffer.take(true).get(0).writes()).singleElement()
+			.satisfies((write) -> assertThat(write.json()).isEqualTo("\"three\""));
+	}
+
+	@Test
+	void withTheVersionGuardAStaleWriteDoesNotReplaceANewerOne() throws Exception {
+		WriteBuffer guarded = guardedBuffer();
+		RecordKey key = new RecordKey("t", "a");
+		CompletableFuture<Void> newer = guarded.add(key, PendingWrite.upsert("a", 5, "\"five\""));
+		CompletableFuture<Void> stale = guarded.add(key, PendingWrite.upsert("a", 3, "\"three\""));
+		assertThat(guarded.uncommitted()).isEqualTo(1);
+		assertThat(guarded.visible(key).json()).isEqualTo("\"five\"");
+		TableBatch batch = guarded.take(true).get(0);
+		assertThat(batch.writes()).singleElement().satisfies((write) -> {
+			assertThat(write.version()).isEqualTo(5);
+			assertThat(write.json()).isEqualTo("\"five\"");
+			assertThat(write.guard()).isEqualTo(PendingWrite.Guard.VERSIONED);
+		});
+		batch.writes().forEach(PendingWrite::complete);
+		guarded.done(batch);
+		assertThat(newer).isCompleted();
+		assertThat(stale).as("the stale caller is answered when the write that superseded it commits").isCompleted();
+	}
+
+	@Test
+	void withTheVersionGuardEqualOrHigherVersionsReplaceTheQueuedWrite() throws Exception {
+		WriteBuffer guarded = guardedBuffer();
+		RecordKey key = new RecordKey("t", "a");
+		guarded.add(key, PendingWrite.upsert("a", 5, "\"first\""));
+		guarded.add(key, PendingWrite.upsert("a", 5, "\"second\""));
+		assertThat(guarded.visible(key).json()).isEqualTo("\"second\"");
+		guarded.add(key, PendingWrite.upsert("a", 9, "\"third\""));
+		assertThat(guarded.visible(key).version()).isEqualTo(9);
+		assertThat(guarded.visible(key).guard()).isEqualTo(PendingWrite.Guard.VERSIONED);
+	}
+
+	@Test
+	void withTheVersionGuardAVersionZeroWriteAppliesItsValueAndKeepsTheHigherVersion() throws Exception {
+		WriteBuffer guarded = guardedBuffer();
+		RecordKey key = new RecordKey("t", "a");
+		guarded.add(key, PendingWrite.upsert("a", 7, "\"versioned\""));
+		guarded.add(key, PendingWrite.upsert("a", 0, "\"unversioned\""));
+		PendingWrite combined = guarded.visible(key);
+		assertThat(combined.json()).isEqualTo("\"unversioned\"");
+		assertThat(combined.version()).isEqualTo(7);
+		assertThat(combined.guard()).as("applies whatever is stored, never lowering the version")
+			.isEqualTo(PendingWrite.Guard.AT_LEAST);
+		guarded.add(key, PendingWrite.upsert("a", 6, "\"stale\""));
+		assertThat(guarded.visible(key)).isSameAs(combined);
+		guarded.add(key, PendingWrite.upsert("a", 8, "\"newer\""));
+		assertThat(guarded.visible(key).guard()).isEqualTo(PendingWrite.Guard.VERSIONED);
+		assertThat(guarded.visible(key).version()).isEqualTo(8);
+		assertThat(guarded.uncommitted()).isEqualTo(1);
+	}
+
+	@Test
+	void withTheVersionGuardAWriteAfterADeleteReplacesTheRowWhateverItsVersion() throws Exception {
+		WriteBuffer guarded = guardedBuffer();
+		RecordKey key = new RecordKey("t", "a");
+		guarded.add(key, PendingWrite.upsert("a", 9, "\"old\""));
+		guarded.add(key, PendingWrite.delete("a"));
+		assertThat(guarded.visible(key).isDelete()).isTrue();
+		guarded.add(key, PendingWrite.upsert("a", 1, "\"recreated\""));
+		assertThat(guarded.visible(key).guard()).isEqualTo(PendingWrite.Guard.REPLACE);
+		assertThat(guarded.visible(key).version()).isEqualTo(1);
+		guarded.add(key, PendingWrite.upsert("a", 0, "\"unversioned\""));
+		assertThat(guarded.visible(key).guard()).isEqualTo(PendingWrite.Guard.REPLACE);
+		assertThat(guarded.visible(key).version()).isEqualTo(1);
+		assertThat(guarded.visible(key).json()).isEqualTo("\"unversioned\"");
+		guarded.add(key, PendingWrite.upsert("a", 2, "\"two\""));
+		assertThat(guarded.visible(key).guard()).isEqualTo(PendingWrite.Guard.REPLACE);
+		assertThat(guarded.visible(key).version()).isEqualTo(2);
+	}
+
+	private static WriteBuffer guardedBuffer() {
+		return new WriteBuffer(3, 4, WhenBufferFull.FAIL, Duration.ofSeconds(1), true);
+	}
+
 }

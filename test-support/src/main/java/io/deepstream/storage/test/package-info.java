@@ -1,5 +1,6 @@
 /**
- * Test support: a real PostgreSQL for every test, and a schema of its own for every test class.
+ * Test support: a real PostgreSQL for every test, a schema of its own for every test class, and a
+ * throwaway cluster for tests that restart, crash or freeze the server.
  */
 @NullMarked
 package io.deepstream.storage.test;
