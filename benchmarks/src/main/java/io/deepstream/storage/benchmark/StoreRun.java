@@ -1,0 +1,136 @@
+package io.deepstream.storage.benchmark;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.deepstream.storage.listen.ListenerOptions;
+import io.deepstream.storage.listen.NotificationListener;
+import io.deepstream.storage.store.PostgresRecordStore;
+import io.deepstream.storage.store.StoredRecord;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One measurement of the record store and the listener in a fresh schema: a warm-up to other tables,
+ * then every record set once as fast as the caller can ({@code set} blocks only while the buffer is
+ * full), the wait for every INSERT notification, then sequential reads of committed records.
+ */
+final class StoreRun {
+
+	private final BenchmarkOptions options;
+
+	private final Workload workload;
+
+	StoreRun(BenchmarkOptions options) {
+		this.options = options;
+		this.workload = new Workload(options.tables(), options.valueBytes());
+	}
+
+	Map<String, Object> run() throws Exception {
+		BenchmarkDatabase database = this.options.database();
+		String schema = BenchmarkDatabase.freshSchema("bench");
+		NotificationLatency latency = new NotificationLatency(this.options.records());
+		try (HikariDataSource pool = database.newPool(this.options.flushThreads() + 2)) {
+			PostgresRecordStore store = new PostgresRecordStore(pool, JsonMapper.builder().build(),
+					this.options.storeOptions(schema));
+			NotificationListener listener = new NotificationListener(database.listenerConnections(),
+					ListenerOptions.builder().schema(schema).build());
+			try {
+				store.start();
+				var listening = listener.subscribe(latency::received);
+				listener.start();
+				listening.get(30, TimeUnit.SECONDS);
+				warmUp(store);
+				System.gc();
+				try (MemoryWatch memory = new MemoryWatch(() -> store.statistics().buffered())) {
+					long start = System.nanoTime();
+					WriteTracker writes = write(store, latency);
+					long setNanos = writes.lastCompleted() - start;
+					boolean allArrived = latency.await(this.options.notifyTimeout().toNanos());
+					long drainNanos = latency.lastReceived() - start;
+					long getStart = System.nanoTime();
+					int found = read(store);
+					long getNanos = System.nanoTime() - getStart;
+					return result(setNanos, writes, getNanos, found, latency, allArrived ? drainNanos : -1, memory);
+				}
+			}
+			finally {
+				store.close();
+				listener.close();
+				database.dropSchema(schema);
+			}
+		}
+	}
+
+	private void warmUp(PostgresRecordStore store) {
+		for (int i = 0; i < this.options.warmup(); i++) {
+			store.set(this.workload.warmupKey(i), 1, this.workload.value(i));
+		}
+		store.flush().join();
+		for (int i = 0; i < Math.min(this.options.warmup(), 2000); i++) {
+			store.get(this.workload.warmupKey(i));
+		}
+	}
+
+	private WriteTracker write(PostgresRecordStore store, NotificationLatency latency) throws InterruptedException {
+		WriteTracker tracker = new WriteTracker(this.options.records());
+		for (int i = 0; i < this.options.records(); i++) {
+			latency.sent(i, System.nanoTime());
+			store.set(this.workload.key(i), 1, this.workload.value(i)).whenComplete(tracker::completed);
+		}
+		tracker.await();
+		return tracker;
+	}
+
+	private int read(PostgresRecordStore store) {
+		int records = this.options.records();
+		int gets = this.options.gets();
+		int stride = Math.max(1, records / Math.max(1, gets));
+		int found = 0;
+		for (int g = 0; g < gets; g++) {
+			int i = (int) (((long) g * stride) % records);
+			StoredRecord record = store.get(this.workload.key(i));
+			JsonNode value = record.value();
+			if (value != null && value.get("n").asInt() == i) {
+				found++;
+			}
+		}
+		return found;
+	}
+
+	private Map<String, Object> result(long setNanos, WriteTracker writes, long getNanos, int found,
+			NotificationLatency latency, long drainNanos, MemoryWatch memory) {
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("impl", "java-store");
+		result.put("records", this.options.records());
+		result.put("tables", this.options.tables());
+		result.put("valueBytes", this.options.valueBytes());
+		result.put("writeIntervalMs", this.options.writeInterval().toMillis());
+		result.put("jsonb", this.options.jsonb());
+		result.put("batchSize", this.options.batchSize());
+		result.put("maxBuffered", this.options.maxBuffered());
+		result.put("flushThreads", this.options.flushThreads());
+		result.put("warmup", this.options.warmup());
+		result.put("setMs", Math.round(setNanos / 1e6));
+		result.put("setPerSec", Math.round(this.options.records() / (setNanos / 1e9)));
+		result.put("setsFailed", writes.failed());
+		if (writes.firstFailure() != null) {
+			result.put("firstFailure", String.valueOf(writes.firstFailure()));
+		}
+		result.put("getSequential", this.options.gets());
+		result.put("getsFound", found);
+		result.put("getMs", Math.round(getNanos / 1e6));
+		result.put("getPerSec", (getNanos > 0) ? Math.round(this.options.gets() / (getNanos / 1e9)) : null);
+		result.put("notifyLatencyMs", latency.summary());
+		result.put("notifyDrainMs", (drainNanos >= 0) ? Math.round(drainNanos / 1e6) : null);
+		result.put("peakHeapMb", memory.peakUsedMb());
+		result.put("peakHeapAfterGcMb", memory.peakAfterGcMb());
+		result.put("maxHeapMb", MemoryWatch.maxHeapMb());
+		result.put("peakBuffered", memory.peakBuffered());
+		result.put("runtime", "java " + Runtime.version());
+		return result;
+	}
+
+}
