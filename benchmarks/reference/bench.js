@@ -4,9 +4,11 @@
  * Node.js connector @deepstream/storage-postgres 3.0.4, printing the same JSON line.
  *
  *   node bench.js [--records 100000] [--tables 10] [--value-bytes 200] [--write-interval-ms 200]
- *                 [--jsonb] [--gets N] [--warmup N] [--url jdbc:postgresql://host:port/db]
+ *                 [--jsonb] [--gets N] [--warmup N] [--rounds N] [--url jdbc:postgresql://host:port/db]
  *                 [--user postgres] [--password secret]
  *
+ * A discarded warm-up round of --warmup records comes first, then --rounds measured rounds, each in
+ * a schema of its own; the median round (by set throughput) is printed, with every round's figures.
  * Connection settings default to DEEPSTREAM_TEST_JDBC_URL / _USERNAME / _PASSWORD, then to the local
  * server. It works in a fresh schema of its own, with search_path set to that schema so that the
  * reference's unqualified functions (broadcast_update() and friends) land there and not in public,
@@ -26,6 +28,7 @@ function parseArgs (argv) {
     jsonb: false,
     gets: null,
     warmup: null,
+    rounds: 3,
     url: process.env.DEEPSTREAM_TEST_JDBC_URL || 'jdbc:postgresql://127.0.0.1:5432/postgres',
     user: process.env.DEEPSTREAM_TEST_USERNAME || 'postgres',
     password: process.env.DEEPSTREAM_TEST_PASSWORD || '',
@@ -38,6 +41,7 @@ function parseArgs (argv) {
     '--write-interval-ms': 'writeIntervalMs',
     '--gets': 'gets',
     '--warmup': 'warmup',
+    '--rounds': 'rounds',
     '--notify-timeout-ms': 'notifyTimeoutMs'
   }
   // options of our store only: accepted so that both benchmarks take the same command line
@@ -62,7 +66,7 @@ function parseArgs (argv) {
     options.gets = Math.min(options.records, 10000)
   }
   if (options.warmup === null) {
-    options.warmup = Math.min(options.records, 20000)
+    options.warmup = Math.min(options.records, 200000)
   }
   return options
 }
@@ -73,10 +77,6 @@ function connection (options) {
     throw new Error('Cannot read host, port and database from ' + options.url)
   }
   return { host: match[1], port: match[2] ? parseInt(match[2], 10) : 5432, database: match[3] || 'postgres' }
-}
-
-function paddedValue (n, valueBytes, pad) {
-  return { n, data: pad }
 }
 
 function padFor (valueBytes) {
@@ -114,8 +114,11 @@ function callback (resolve, reject) {
   return (error) => (error ? reject(error) : resolve())
 }
 
-async function run () {
-  const options = parseArgs(process.argv.slice(2))
+/**
+ * One round in a fresh schema: every record set once, the wait for every INSERT notification, then
+ * sequential reads of committed records.
+ */
+async function round (options, records, gets) {
   const schema = 'bench_ref_' + crypto.randomBytes(6).toString('hex')
   const connector = new Connector({
     ...connection(options),
@@ -129,9 +132,8 @@ async function run () {
   connector.init()
   await connector.whenReady()
   const pad = padFor(options.valueBytes)
-  const sent = new Float64Array(options.records)
+  const sent = new Float64Array(records)
   const latencies = []
-  let warmNotifications = 0
   let lastArrival = 0
   let onAllArrived = null
   await connector.subscribe((event) => {
@@ -139,30 +141,14 @@ async function run () {
       return
     }
     const now = performance.now()
-    if (event.table.startsWith('w')) {
-      warmNotifications++
-      return
-    }
     const i = parseInt(event.key.substring(1), 10)
     latencies.push(now - sent[i])
     lastArrival = now
-    if (latencies.length === options.records && onAllArrived) {
+    if (latencies.length === records && onAllArrived) {
       onAllArrived()
     }
   })
   try {
-    // warm-up: the same kind of writes to other tables, so that both runtimes measure compiled code
-    const warmTables = Math.min(options.tables, 10)
-    const warmed = []
-    for (let i = 0; i < options.warmup; i++) {
-      warmed.push(new Promise((resolve, reject) => connector.set('w' + (i % warmTables) + '/r' + i, 1,
-        paddedValue(i, options.valueBytes, pad), callback(resolve, reject))))
-    }
-    await Promise.all(warmed)
-    for (let i = 0; i < Math.min(options.warmup, 2000); i++) {
-      await new Promise((resolve, reject) => connector.get('w' + (i % warmTables) + '/r' + i, callback(resolve, reject)))
-    }
-
     const heap = new HeapSampler()
     const allArrived = new Promise((resolve) => { onAllArrived = resolve })
     let done = 0
@@ -171,34 +157,35 @@ async function run () {
     let resolveSets
     const setsDone = new Promise((resolve) => { resolveSets = resolve })
     const start = performance.now()
-    for (let i = 0; i < options.records; i++) {
+    for (let i = 0; i < records; i++) {
       sent[i] = performance.now()
-      connector.set('t' + (i % options.tables) + '/r' + i, 1, paddedValue(i, options.valueBytes, pad), (error) => {
+      connector.set('t' + (i % options.tables) + '/r' + i, 1, { n: i, data: pad }, (error) => {
         if (error) {
           failed++
         }
         lastDone = performance.now()
-        if (++done === options.records) {
+        if (++done === records) {
           resolveSets()
         }
       })
     }
+    const acceptMs = performance.now() - start
     await setsDone
     const setMs = lastDone - start
 
     let timer
     const timedOut = new Promise((resolve) => { timer = setTimeout(resolve, options.notifyTimeoutMs) })
-    if (latencies.length < options.records) {
+    if (latencies.length < records) {
       await Promise.race([allArrived, timedOut])
     }
     clearTimeout(timer)
-    const notifyDrainMs = latencies.length ? lastArrival - start : null
+    const notifyDrainMs = latencies.length === records ? lastArrival - start : null
 
-    const stride = Math.max(1, Math.floor(options.records / Math.max(1, options.gets)))
+    const stride = Math.max(1, Math.floor(records / Math.max(1, gets)))
     let found = 0
     const getStart = performance.now()
-    for (let g = 0; g < options.gets; g++) {
-      const i = (g * stride) % options.records
+    for (let g = 0; g < gets; g++) {
+      const i = (g * stride) % records
       const value = await new Promise((resolve, reject) => connector.get('t' + (i % options.tables) + '/r' + i,
         (error, version, val) => (error ? reject(error) : resolve(val))))
       if (value && value.n === i) {
@@ -209,10 +196,10 @@ async function run () {
     const peakHeapMb = heap.stop()
 
     latencies.sort((a, b) => a - b)
-    const result = {
+    return {
       impl: 'reference-node',
       connector: '@deepstream/storage-postgres ' + require('@deepstream/storage-postgres/package.json').version,
-      records: options.records,
+      records,
       tables: options.tables,
       valueBytes: options.valueBytes,
       writeIntervalMs: options.writeIntervalMs,
@@ -222,12 +209,12 @@ async function run () {
       flushThreads: null,
       warmup: options.warmup,
       setMs: Math.round(setMs),
-      setPerSec: Math.round(options.records / (setMs / 1000)),
+      setPerSec: Math.round(records / (setMs / 1000)),
       setsFailed: failed,
-      getSequential: options.gets,
+      getSequential: gets,
       getsFound: found,
       getMs: Math.round(getMs),
-      getPerSec: Math.round(options.gets / (getMs / 1000)),
+      getPerSec: gets > 0 ? Math.round(gets / (getMs / 1000)) : null,
       notifyLatencyMs: {
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
@@ -235,15 +222,30 @@ async function run () {
         n: latencies.length
       },
       notifyDrainMs: notifyDrainMs === null ? null : Math.round(notifyDrainMs),
-      warmupNotifications: warmNotifications,
       peakHeapMb,
+      acceptMs: Math.round(acceptMs),
       runtime: 'node ' + process.version
     }
-    process.stdout.write(JSON.stringify(result) + '\n')
   } finally {
     await connector.destroySchema(schema).catch((error) => process.stderr.write('Could not drop ' + schema + ': ' + error + '\n'))
     await connector.close()
   }
+}
+
+async function run () {
+  const options = parseArgs(process.argv.slice(2))
+  if (options.warmup > 0) {
+    // the same round, smaller, discarded: the measured rounds then run optimised code
+    await round(options, options.warmup, Math.min(options.gets, options.warmup))
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+  }
+  const rounds = []
+  for (let r = 0; r < options.rounds; r++) {
+    rounds.push(await round(options, options.records, options.gets))
+  }
+  const median = [...rounds].sort((a, b) => a.setPerSec - b.setPerSec)[Math.floor((rounds.length - 1) / 2)]
+  median.rounds = rounds.map((r) => ({ setPerSec: r.setPerSec, getPerSec: r.getPerSec, notifyP50: r.notifyLatencyMs.p50 }))
+  process.stdout.write(JSON.stringify(median) + '\n')
 }
 
 run().then(() => process.exit(0), (error) => {

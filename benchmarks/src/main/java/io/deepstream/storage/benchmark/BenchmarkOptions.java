@@ -18,13 +18,14 @@ import io.deepstream.storage.store.RecordStoreOptions;
  * @param maxBuffered the store's bound on buffered writes
  * @param flushThreads the store's flush threads
  * @param gets how many records are read one at a time after the writes
- * @param warmup how many records are written (to other tables) before the measurement
+ * @param warmup how many records a discarded warm-up round writes (in a schema of its own) first
+ * @param rounds how many measured rounds run (each in a fresh schema); the median one is reported
  * @param notifyTimeout how long to wait for the last INSERT notification
  * @param ceiling whether to measure the server-side ceiling instead of the store
  * @param database where to connect
  */
 record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeInterval, boolean jsonb, int batchSize,
-		int maxBuffered, int flushThreads, int gets, int warmup, Duration notifyTimeout, boolean ceiling,
+		int maxBuffered, int flushThreads, int gets, int warmup, int rounds, Duration notifyTimeout, boolean ceiling,
 		BenchmarkDatabase database) {
 
 	static final String USAGE = """
@@ -38,7 +39,8 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 			  --max-buffered N       the store's maxBufferedWrites (default: the store's default)
 			  --flush-threads N      the store's flushThreads (default: the store's default)
 			  --gets N               records read one at a time afterwards (default min(records, 10000))
-			  --warmup N             records written to other tables first (default min(records, 20000))
+			  --warmup N             records of a discarded warm-up round (default min(records, 200000))
+			  --rounds N             measured rounds, each in a fresh schema; the median is reported (default 3)
 			  --notify-timeout-ms N  longest wait for the last notification (default 120000)
 			  --ceiling              measure the server-side ceiling instead: one INSERT ... SELECT
 			  --url URL --user U --password P
@@ -64,6 +66,7 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 		int flushThreads = defaults.flushThreads();
 		Integer gets = null;
 		Integer warmup = null;
+		int rounds = 3;
 		long notifyTimeoutMs = 120_000;
 		boolean ceiling = false;
 		String url = BenchmarkDatabase.env(BenchmarkDatabase.URL_VARIABLE, BenchmarkDatabase.DEFAULT_URL);
@@ -82,6 +85,7 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 				case "--flush-threads" -> flushThreads = positive(arg, args, ++i);
 				case "--gets" -> gets = nonNegative(arg, args, ++i);
 				case "--warmup" -> warmup = nonNegative(arg, args, ++i);
+				case "--rounds" -> rounds = positive(arg, args, ++i);
 				case "--notify-timeout-ms" -> notifyTimeoutMs = positive(arg, args, ++i);
 				case "--ceiling" -> ceiling = true;
 				case "--url" -> url = value(arg, args, ++i);
@@ -92,8 +96,19 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 		}
 		return new BenchmarkOptions(records, tables, valueBytes, Duration.ofMillis(writeIntervalMs), jsonb, batchSize,
 				maxBuffered, flushThreads, (gets != null) ? gets : Math.min(records, 10_000),
-				(warmup != null) ? warmup : Math.min(records, 20_000), Duration.ofMillis(notifyTimeoutMs), ceiling,
+				(warmup != null) ? warmup : Math.min(records, 200_000), rounds, Duration.ofMillis(notifyTimeoutMs), ceiling,
 				new BenchmarkDatabase(url, user, password));
+	}
+
+	/**
+	 * These options with another number of records (and as many reads at most), for the warm-up round.
+	 * @param count the number of records
+	 * @return the options
+	 */
+	BenchmarkOptions withRecords(int count) {
+		return new BenchmarkOptions(count, this.tables, this.valueBytes, this.writeInterval, this.jsonb, this.batchSize,
+				this.maxBuffered, this.flushThreads, Math.min(this.gets, count), 0, 1, this.notifyTimeout, this.ceiling,
+				this.database);
 	}
 
 	/**

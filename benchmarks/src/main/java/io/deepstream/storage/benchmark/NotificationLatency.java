@@ -34,7 +34,7 @@ final class NotificationLatency {
 	}
 
 	void received(Notification notification) {
-		if (notification.kind() != ChangeKind.INSERT || Workload.isWarmupTable(notification.table())) {
+		if (notification.kind() != ChangeKind.INSERT) {
 			return;
 		}
 		String id = notification.id();

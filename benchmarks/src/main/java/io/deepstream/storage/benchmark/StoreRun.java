@@ -1,5 +1,7 @@
 package io.deepstream.storage.benchmark;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +15,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One measurement of the record store and the listener in a fresh schema: a warm-up to other tables,
- * then every record set once as fast as the caller can ({@code set} blocks only while the buffer is
+ * One measurement of the record store and the listener in a fresh schema: every record set once as fast as the caller can ({@code set} blocks only while the buffer is
  * full), the wait for every INSERT notification, then sequential reads of committed records.
  */
 final class StoreRun {
@@ -33,8 +34,9 @@ final class StoreRun {
 		String schema = BenchmarkDatabase.freshSchema("bench");
 		NotificationLatency latency = new NotificationLatency(this.options.records());
 		try (HikariDataSource pool = database.newPool(this.options.flushThreads() + 2)) {
+			BatchStatistics batches = new BatchStatistics();
 			PostgresRecordStore store = new PostgresRecordStore(pool, JsonMapper.builder().build(),
-					this.options.storeOptions(schema));
+					this.options.storeOptions(schema), batches);
 			NotificationListener listener = new NotificationListener(database.listenerConnections(),
 					ListenerOptions.builder().schema(schema).build());
 			try {
@@ -42,18 +44,29 @@ final class StoreRun {
 				var listening = listener.subscribe(latency::received);
 				listener.start();
 				listening.get(30, TimeUnit.SECONDS);
-				warmUp(store);
 				System.gc();
 				try (MemoryWatch memory = new MemoryWatch(() -> store.statistics().buffered())) {
+					batches.startCounting();
+					long cpuStart = processCpuNanos();
+					ThreadCpu threads = new ThreadCpu();
 					long start = System.nanoTime();
 					WriteTracker writes = write(store, latency);
+					long acceptNanos = writes.accepted() - start;
+					long setCpuNanos = processCpuNanos() - cpuStart;
+					Map<String, Long> setCpuByThread = threads.since();
 					long setNanos = writes.lastCompleted() - start;
 					boolean allArrived = latency.await(this.options.notifyTimeout().toNanos());
 					long drainNanos = latency.lastReceived() - start;
 					long getStart = System.nanoTime();
 					int found = read(store);
 					long getNanos = System.nanoTime() - getStart;
-					return result(setNanos, writes, getNanos, found, latency, allArrived ? drainNanos : -1, memory);
+					Map<String, Object> result = result(setNanos, writes, getNanos, found, latency,
+							allArrived ? drainNanos : -1, memory);
+					result.put("acceptMs", Math.round(acceptNanos / 1e6));
+					result.put("setClientCpuMs", Math.round(setCpuNanos / 1e6));
+					result.put("setClientCpuMsByThread", setCpuByThread);
+					result.put("batches", batches.summary());
+					return result;
 				}
 			}
 			finally {
@@ -64,24 +77,46 @@ final class StoreRun {
 		}
 	}
 
-	private void warmUp(PostgresRecordStore store) {
-		for (int i = 0; i < this.options.warmup(); i++) {
-			store.set(this.workload.warmupKey(i), 1, this.workload.value(i));
+	/** CPU time of this JVM, all threads (compiler and GC included). */
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+	}
+
+	/**
+	 * Waits (at most ten seconds) until the JIT compiler has been idle for half a second: on two
+	 * cores, compilations queued during the warm-up would otherwise run during the measurement.
+	 */
+	static void awaitCompilerQuiet() throws InterruptedException {
+		CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+		if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
+			Thread.sleep(1000);
+			return;
 		}
-		store.flush().join();
-		for (int i = 0; i < Math.min(this.options.warmup(), 2000); i++) {
-			store.get(this.workload.warmupKey(i));
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		long last = compiler.getTotalCompilationTime();
+		int quietPeriods = 0;
+		while (quietPeriods < 5 && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+			long now = compiler.getTotalCompilationTime();
+			quietPeriods = (now == last) ? quietPeriods + 1 : 0;
+			last = now;
 		}
 	}
 
 	private WriteTracker write(PostgresRecordStore store, NotificationLatency latency) throws InterruptedException {
-		WriteTracker tracker = new WriteTracker(this.options.records());
-		for (int i = 0; i < this.options.records(); i++) {
-			latency.sent(i, System.nanoTime());
-			store.set(this.workload.key(i), 1, this.workload.value(i)).whenComplete(tracker::completed);
+		int records = this.options.records();
+		WriteTracker tracker = new WriteTracker(records);
+		for (int i = 0; i < records; i++) {
+			set(store, i, latency, tracker);
 		}
+		tracker.allAccepted();
 		tracker.await();
 		return tracker;
+	}
+
+	private void set(PostgresRecordStore store, int i, NotificationLatency latency, WriteTracker tracker) {
+		latency.sent(i, System.nanoTime());
+		store.set(this.workload.key(i), 1, this.workload.value(i)).whenComplete(tracker::completed);
 	}
 
 	private int read(PostgresRecordStore store) {

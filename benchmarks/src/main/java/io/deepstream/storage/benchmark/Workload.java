@@ -4,7 +4,7 @@ package io.deepstream.storage.benchmark;
  * The records of a run: record {@code i} is {@code t<i % tables>/r<i>} with the value
  * {@code {"n":i,"data":"xx..."}}, padded so that its JSON text is {@code valueBytes} long (for a
  * five-digit {@code i}). The reference benchmark ({@code reference/bench.js}) writes the very same
- * records. Warm-up records go to tables {@code w<k>}, whose notifications the measurement ignores.
+ * records.
  */
 final class Workload {
 
@@ -23,16 +23,8 @@ final class Workload {
 		return "t" + (i % this.tables) + "/r" + i;
 	}
 
-	String warmupKey(int i) {
-		return "w" + (i % Math.min(this.tables, 10)) + "/r" + i;
-	}
-
 	Value value(int i) {
 		return new Value(i, this.padding);
-	}
-
-	static boolean isWarmupTable(String table) {
-		return table.startsWith("w");
 	}
 
 	/**

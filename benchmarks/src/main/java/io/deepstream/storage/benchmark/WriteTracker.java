@@ -20,6 +20,8 @@ final class WriteTracker {
 
 	private volatile @Nullable Throwable firstFailure;
 
+	private volatile long accepted;
+
 	WriteTracker(int writes) {
 		this.remaining = new CountDownLatch(writes);
 	}
@@ -30,6 +32,15 @@ final class WriteTracker {
 		}
 		this.lastCompleted.accumulateAndGet(System.nanoTime(), Math::max);
 		this.remaining.countDown();
+	}
+
+	/** Notes that the last {@code set} call has returned. */
+	void allAccepted() {
+		this.accepted = System.nanoTime();
+	}
+
+	long accepted() {
+		return this.accepted;
 	}
 
 	void await() throws InterruptedException {
