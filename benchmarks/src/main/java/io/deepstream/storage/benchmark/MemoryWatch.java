@@ -2,6 +2,7 @@ package io.deepstream.storage.benchmark;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
@@ -59,8 +60,9 @@ final class MemoryWatch implements AutoCloseable {
 	}
 
 	private void sample() {
+		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 		while (this.running) {
-			MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+			MemoryUsage heap = memory.getHeapMemoryUsage();
 			this.peakUsed = Math.max(this.peakUsed, heap.getUsed());
 			this.peakBuffered = Math.max(this.peakBuffered, this.buffered.getAsInt());
 			try {

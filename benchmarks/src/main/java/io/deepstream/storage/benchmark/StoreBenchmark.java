@@ -79,6 +79,8 @@ public final class StoreBenchmark {
 		summary.put("setPerSec", round.get("setPerSec"));
 		summary.put("getPerSec", round.get("getPerSec"));
 		summary.put("notifyP50", ((Map<?, ?>) round.get("notifyLatencyMs")).get("p50"));
+		summary.put("clientCpuMs", round.get("setClientCpuMsByThread"));
+		summary.put("loadAverage", round.get("loadAverage"));
 		return summary;
 	}
 

@@ -1,7 +1,10 @@
 package io.deepstream.storage.benchmark;
 
+import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +47,8 @@ final class StoreRun {
 				var listening = listener.subscribe(latency::received);
 				listener.start();
 				listening.get(30, TimeUnit.SECONDS);
-				System.gc();
 				try (MemoryWatch memory = new MemoryWatch(() -> store.statistics().buffered())) {
+					String loadAverage = loadAverage();
 					batches.startCounting();
 					long cpuStart = processCpuNanos();
 					ThreadCpu threads = new ThreadCpu();
@@ -66,6 +69,7 @@ final class StoreRun {
 					result.put("setClientCpuMs", Math.round(setCpuNanos / 1e6));
 					result.put("setClientCpuMsByThread", setCpuByThread);
 					result.put("batches", batches.summary());
+					result.put("loadAverage", loadAverage);
 					return result;
 				}
 			}
@@ -74,6 +78,16 @@ final class StoreRun {
 				listener.close();
 				database.dropSchema(schema);
 			}
+		}
+	}
+
+	/** The machine's load average at the start, to judge how noisy a measurement was (Linux only). */
+	static String loadAverage() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).trim();
+		}
+		catch (IOException ex) {
+			return "unknown";
 		}
 	}
 
