@@ -17,6 +17,8 @@
  */
 const { performance } = require('perf_hooks')
 const crypto = require('crypto')
+const fs = require('fs')
+const { Client } = require('pg')
 const { Connector } = require('@deepstream/storage-postgres')
 
 function parseArgs (argv) {
@@ -110,8 +112,63 @@ class HeapSampler {
   }
 }
 
-function callback (resolve, reject) {
-  return (error) => (error ? reject(error) : resolve())
+/**
+ * CPU time of the PostgreSQL backends serving one round (those with the round's application_name),
+ * read from /proc/<pid>/stat, so only for a server on this machine; as the Java benchmark's ServerCpu.
+ */
+class ServerCpu {
+  constructor (options, applicationName) {
+    this.applicationName = applicationName
+    this.client = new Client({ ...connection(options), user: options.user, password: options.password })
+    this.ticks = new Map()
+    this.available = true
+  }
+
+  async start () {
+    await this.client.connect()
+    await this.sample(true)
+    this.timer = setInterval(() => this.sample(false).catch(() => { this.available = false }), 50)
+  }
+
+  async sample (baseline) {
+    const result = await this.client.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [this.applicationName])
+    for (const { pid } of result.rows) {
+      let cpu
+      try {
+        const stat = fs.readFileSync('/proc/' + pid + '/stat', 'utf8')
+        const fields = stat.substring(stat.lastIndexOf(')') + 2).split(' ')
+        cpu = parseInt(fields[11], 10) + parseInt(fields[12], 10)
+      } catch (error) {
+        this.available = false
+        continue
+      }
+      const known = this.ticks.get(pid) || [baseline ? cpu : 0, cpu]
+      known[1] = cpu
+      this.ticks.set(pid, known)
+    }
+  }
+
+  async reset () {
+    this.ticks.clear()
+    await this.sample(true)
+  }
+
+  async millis () {
+    await this.sample(false)
+    if (!this.available) {
+      return null
+    }
+    let sum = 0
+    for (const [first, last] of this.ticks.values()) {
+      sum += last - first
+    }
+    return sum * 10
+  }
+
+  async stop () {
+    clearInterval(this.timer)
+    await this.client.end()
+  }
 }
 
 /**
@@ -127,8 +184,11 @@ async function round (options, records, gets) {
     schema,
     writeInterval: options.writeIntervalMs,
     useJsonb: options.jsonb,
+    application_name: schema,
     options: '-c search_path=' + schema
   })
+  const serverCpu = new ServerCpu(options, schema)
+  await serverCpu.start()
   connector.init()
   await connector.whenReady()
   const pad = padFor(options.valueBytes)
@@ -150,6 +210,8 @@ async function round (options, records, gets) {
   })
   try {
     const heap = new HeapSampler()
+    await serverCpu.reset()
+    const cpuStart = process.cpuUsage()
     const allArrived = new Promise((resolve) => { onAllArrived = resolve })
     let done = 0
     let lastDone = 0
@@ -172,6 +234,9 @@ async function round (options, records, gets) {
     const acceptMs = performance.now() - start
     await setsDone
     const setMs = lastDone - start
+    const cpu = process.cpuUsage(cpuStart)
+    const setClientCpuMs = (cpu.user + cpu.system) / 1000
+    const setServerCpuMs = await serverCpu.millis()
 
     let timer
     const timedOut = new Promise((resolve) => { timer = setTimeout(resolve, options.notifyTimeoutMs) })
@@ -224,9 +289,17 @@ async function round (options, records, gets) {
       notifyDrainMs: notifyDrainMs === null ? null : Math.round(notifyDrainMs),
       peakHeapMb,
       acceptMs: Math.round(acceptMs),
+      setClientCpuMs: Math.round(setClientCpuMs),
+      setServerCpuMs,
+      cpuUsPerSet: {
+        client: Math.round(setClientCpuMs * 1000 / records * 10) / 10,
+        server: setServerCpuMs === null ? null : Math.round(setServerCpuMs * 1000 / records * 10) / 10
+      },
+      loadAverage: fs.readFileSync('/proc/loadavg', 'utf8').trim(),
       runtime: 'node ' + process.version
     }
   } finally {
+    await serverCpu.stop()
     await connector.destroySchema(schema).catch((error) => process.stderr.write('Could not drop ' + schema + ': ' + error + '\n'))
     await connector.close()
   }
@@ -244,7 +317,13 @@ async function run () {
     rounds.push(await round(options, options.records, options.gets))
   }
   const median = [...rounds].sort((a, b) => a.setPerSec - b.setPerSec)[Math.floor((rounds.length - 1) / 2)]
-  median.rounds = rounds.map((r) => ({ setPerSec: r.setPerSec, getPerSec: r.getPerSec, notifyP50: r.notifyLatencyMs.p50 }))
+  median.rounds = rounds.map((r) => ({
+    setPerSec: r.setPerSec,
+    getPerSec: r.getPerSec,
+    notifyP50: r.notifyLatencyMs.p50,
+    cpuUsPerSet: r.cpuUsPerSet,
+    loadAverage: r.loadAverage
+  }))
   process.stdout.write(JSON.stringify(median) + '\n')
 }
 

@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.UUID;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -47,10 +48,12 @@ record BenchmarkDatabase(String url, String user, String password) {
 	/**
 	 * A pool for the store, as an application would configure one.
 	 * @param size the pool size
+	 * @param applicationName the {@code application_name} of its connections
 	 * @return a new pool; the caller closes it
 	 */
-	HikariDataSource newPool(int size) {
+	HikariDataSource newPool(int size, String applicationName) {
 		HikariConfig config = new HikariConfig();
+		config.addDataSourceProperty("ApplicationName", applicationName);
 		config.setJdbcUrl(this.url);
 		config.setUsername(this.user);
 		config.setPassword(this.password);
@@ -60,8 +63,12 @@ record BenchmarkDatabase(String url, String user, String password) {
 		return new HikariDataSource(config);
 	}
 
-	ListenerConnectionFactory listenerConnections() {
-		return ListenerConnectionFactory.of(this.url, this.user, this.password);
+	ListenerConnectionFactory listenerConnections(String applicationName) {
+		Properties properties = new Properties();
+		properties.setProperty("user", this.user);
+		properties.setProperty("password", this.password);
+		properties.setProperty("ApplicationName", applicationName);
+		return ListenerConnectionFactory.of(this.url, properties);
 	}
 
 	Connection connect() throws SQLException {

@@ -51,7 +51,7 @@ final class CeilingRun {
 	Map<String, Object> run() throws Exception {
 		BenchmarkDatabase database = this.options.database();
 		String schema = BenchmarkDatabase.freshSchema("bench_ceiling");
-		try (HikariDataSource pool = database.newPool(2); NotificationDrain drain = new NotificationDrain(database, schema)) {
+		try (HikariDataSource pool = database.newPool(2, schema); NotificationDrain drain = new NotificationDrain(database, schema)) {
 			new SchemaInitializer(pool).initialize(schema);
 			try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
 				statement.execute(REFERENCE_TRIGGER_FUNCTION.formatted(Identifiers.qualify(schema, "reference_broadcast_update")));

@@ -36,11 +36,12 @@ final class StoreRun {
 		BenchmarkDatabase database = this.options.database();
 		String schema = BenchmarkDatabase.freshSchema("bench");
 		NotificationLatency latency = new NotificationLatency(this.options.records());
-		try (HikariDataSource pool = database.newPool(this.options.flushThreads() + 2)) {
+		try (HikariDataSource pool = database.newPool(this.options.flushThreads() + 2, schema);
+				ServerCpu serverCpu = new ServerCpu(database, schema)) {
 			BatchStatistics batches = new BatchStatistics();
 			PostgresRecordStore store = new PostgresRecordStore(pool, JsonMapper.builder().build(),
 					this.options.storeOptions(schema), batches);
-			NotificationListener listener = new NotificationListener(database.listenerConnections(),
+			NotificationListener listener = new NotificationListener(database.listenerConnections(schema),
 					ListenerOptions.builder().schema(schema).build());
 			try {
 				store.start();
@@ -50,6 +51,7 @@ final class StoreRun {
 				try (MemoryWatch memory = new MemoryWatch(() -> store.statistics().buffered())) {
 					String loadAverage = loadAverage();
 					batches.startCounting();
+					serverCpu.reset();
 					long cpuStart = processCpuNanos();
 					ThreadCpu threads = new ThreadCpu();
 					long start = System.nanoTime();
@@ -57,6 +59,7 @@ final class StoreRun {
 					long acceptNanos = writes.accepted() - start;
 					long setCpuNanos = processCpuNanos() - cpuStart;
 					Map<String, Long> setCpuByThread = threads.since();
+					Long setServerCpuMs = serverCpu.millis();
 					long setNanos = writes.lastCompleted() - start;
 					boolean allArrived = latency.await(this.options.notifyTimeout().toNanos());
 					long drainNanos = latency.lastReceived() - start;
@@ -68,6 +71,8 @@ final class StoreRun {
 					result.put("acceptMs", Math.round(acceptNanos / 1e6));
 					result.put("setClientCpuMs", Math.round(setCpuNanos / 1e6));
 					result.put("setClientCpuMsByThread", setCpuByThread);
+					result.put("setServerCpuMs", setServerCpuMs);
+					result.put("cpuUsPerSet", cpuPerSet(setCpuNanos / 1e6, setServerCpuMs));
 					result.put("batches", batches.summary());
 					result.put("loadAverage", loadAverage);
 					return result;
@@ -89,6 +94,18 @@ final class StoreRun {
 		catch (IOException ex) {
 			return "unknown";
 		}
+	}
+
+	/**
+	 * CPU microseconds per record, of this JVM and of its server backends: on a shared machine a steadier
+	 * measure than throughput.
+	 */
+	private Map<String, Object> cpuPerSet(double clientMs, Long serverMs) {
+		Map<String, Object> perSet = new LinkedHashMap<>();
+		double records = this.options.records();
+		perSet.put("client", Math.round(clientMs * 1000 / records * 10) / 10.0);
+		perSet.put("server", (serverMs != null) ? Math.round(serverMs * 1000 / records * 10) / 10.0 : null);
+		return perSet;
 	}
 
 	/** CPU time of this JVM, all threads (compiler and GC included). */
