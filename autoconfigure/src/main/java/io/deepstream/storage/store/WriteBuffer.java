@@ -79,6 +79,7 @@ final class WriteBuffer {
 				this.uncommitted++;
 			}
 			queue.pending.put(key.id(), write);
+			write.bufferedAs(key);
 			this.visible.put(key, write);
 			CompletableFuture<Void> future = write.addWaiter();
 			if (queue.pending.size() >= this.maxBatchSize && !queue.inFlight) {
@@ -144,7 +145,7 @@ final class WriteBuffer {
 			for (Map.Entry<String, TableQueue> entry : this.queues.entrySet()) {
 				for (PendingWrite write : entry.getValue().pending.values()) {
 					abandoned.add(write);
-					this.visible.remove(new RecordKey(entry.getKey(), write.id()), write);
+					this.visible.remove(write.key(entry.getKey()), write);
 				}
 				this.uncommitted -= entry.getValue().pending.size();
 				entry.getValue().pending.clear();
@@ -188,7 +189,8 @@ final class WriteBuffer {
 
 	/**
 	 * Takes batches for tables with nothing in flight.
-	 * @param all whether to take every table with pending writes, or only those with a full batch
+	 * @param all whether to take every table with pending writes, or only those with a full batch and
+	 * those whose writes queued up while their previous batch was in flight
 	 * @return the batches, each now in flight until {@link #done}
 	 */
 	List<TableBatch> take(boolean all) {
@@ -198,7 +200,8 @@ final class WriteBuffer {
 			List<TableBatch> batches = new ArrayList<>();
 			for (Map.Entry<String, TableQueue> entry : this.queues.entrySet()) {
 				TableQueue queue = entry.getValue();
-				if (queue.inFlight || queue.pending.isEmpty() || (!all && queue.pending.size() < this.maxBatchSize)) {
+				if (queue.inFlight || queue.pending.isEmpty()
+						|| (!all && !queue.backlog && queue.pending.size() < this.maxBatchSize)) {
 					continue;
 				}
 				List<PendingWrite> writes = new ArrayList<>(Math.min(queue.pending.size(), this.maxBatchSize));
@@ -208,6 +211,7 @@ final class WriteBuffer {
 					it.remove();
 				}
 				queue.inFlight = true;
+				queue.backlog = false;
 				batches.add(new TableBatch(entry.getKey(), writes));
 			}
 			return batches;
@@ -219,9 +223,17 @@ final class WriteBuffer {
 
 	/**
 	 * Marks a batch finished (committed or failed): its writes stop being visible to reads and free
-	 * their room. The caller completes the futures afterwards, outside the lock.
+	 * their room. Writes to the table that queued up meanwhile have waited for as long as the batch
+	 * took, so they are taken next without waiting for the write interval: under load the flusher
+	 * stays busy and batches grow with the backlog (group commit), while a table written to now and
+	 * then still has its writes coalesced for the whole interval. The caller completes the futures
+	 * afterwards, outside the lock.
 	 */
 	void done(TableBatch batch) {
+		// Outside the lock: a conditional remove leaves a newer write of the same record in place.
+		for (PendingWrite write : batch.writes()) {
+			this.visible.remove(write.key(batch.table()), write);
+		}
 		this.lock.lock();
 		try {
 			TableQueue queue = this.queues.get(batch.table());
@@ -230,9 +242,9 @@ final class WriteBuffer {
 				if (queue.pending.isEmpty()) {
 					this.queues.remove(batch.table());
 				}
-			}
-			for (PendingWrite write : batch.writes()) {
-				this.visible.remove(new RecordKey(batch.table(), write.id()), write);
+				else {
+					queue.backlog = true;
+				}
 			}
 			this.uncommitted -= batch.size();
 			this.roomAvailable.signalAll();
@@ -292,6 +304,9 @@ final class WriteBuffer {
 		private final LinkedHashMap<String, PendingWrite> pending = new LinkedHashMap<>();
 
 		private boolean inFlight;
+
+		/** Whether the pending writes queued up while a batch was in flight, and go next. */
+		private boolean backlog;
 
 	}
 
