@@ -69,7 +69,8 @@ final class ThreadCpu {
 			return "jit";
 		}
 		if (threadName.startsWith("GC ") || threadName.startsWith("G1 ")) {
-			return "gc";
+			// "GC Thread#0" (pauses), "G1 Conc#0" (marking), "G1 Refine#0" (remembered sets), ...
+			return "gc " + threadName.substring(threadName.indexOf(' ') + 1).replaceAll("[#0-9]+$", "").trim();
 		}
 		// Linux keeps the first 15 characters of a thread's name
 		if (threadName.startsWith("deepstream-flus")) {
