@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs the store benchmark over a matrix of sizes and table counts, then the memory-bound run, and
-# prints one JSON line per run followed by a Markdown table. Takes about ten minutes on two cores.
+# Runs the store benchmark over a matrix of sizes and table counts, the reference connector at the
+# same sizes over 10 tables, and the memory-bound run; prints one JSON line per run followed by a
+# Markdown table. Takes about a quarter of an hour on two cores.
 #
-#   benchmarks/scale.sh [extra StoreBenchmark arguments, e.g. --url ...]
+#   benchmarks/scale.sh [extra arguments for both benchmarks, e.g. --url ...]
 #
-# Set SKIP_BUILD=1 to reuse a jar built before, RECORDS / TABLES to change the matrix.
+# Set SKIP_BUILD=1 to reuse a jar built before, RECORDS / TABLES to change the matrix, REFERENCE=0 to
+# leave the reference out.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -12,6 +14,9 @@ root="$(dirname "$here")"
 jar="$here/target/deepstream-storage-benchmarks.jar"
 if [[ "${SKIP_BUILD:-}" != "1" ]]; then
 	(cd "$root" && mvn -B -q -pl benchmarks -am package -DskipTests) >&2
+fi
+if [[ "${REFERENCE:-1}" == "1" && ! -d "$here/reference/node_modules/@deepstream/storage-postgres" ]]; then
+	(cd "$here/reference" && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 
 lines=()
@@ -23,6 +28,11 @@ for records in ${RECORDS:-10000 100000 1000000}; do
 		echo "$line"
 		lines+=("$line")
 	done
+	if [[ "${REFERENCE:-1}" == "1" ]]; then
+		line="$(node "$here/reference/bench.js" --records "$records" --tables 10 --rounds "$rounds" --gets 2000 "$@")"
+		echo "$line"
+		lines+=("$line")
+	fi
 done
 # PostgreSQL slower than the writers: a small buffer bound, a small heap, a million records
 line="$(java -Xmx256m -jar "$jar" --records 1000000 --tables 10 --max-buffered 5000 --batch-size 1000 --rounds 1 --gets 2000 "$@")"
@@ -31,9 +41,9 @@ lines+=("$line")
 
 printf '%s\n' "${lines[@]}" | node -e '
 const lines = require("fs").readFileSync(0, "utf8").trim().split("\n").map((line) => JSON.parse(line))
-console.log("\n| records | tables | maxBuffered | sets/s | notify p50 ms | notify p99 ms | gets/s | peak buffered | peak heap MB (after GC) | max heap MB | CPU µs/set client + server |")
-console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+console.log("\n| impl | records | tables | maxBuffered | sets/s | notify p50 ms | notify p99 ms | gets/s | peak buffered | peak heap MB (after GC) | max heap MB | CPU µs/set client + server |")
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for (const r of lines) {
 	const cpu = r.cpuUsPerSet || {}
-	console.log(`| ${r.records} | ${r.tables} | ${r.maxBuffered} | ${r.setPerSec} | ${r.notifyLatencyMs.p50} | ${r.notifyLatencyMs.p99} | ${r.getPerSec} | ${r.peakBuffered} | ${r.peakHeapMb} (${r.peakHeapAfterGcMb}) | ${r.maxHeapMb} | ${cpu.client} + ${cpu.server} |`)
+	console.log(`| ${r.impl} | ${r.records} | ${r.tables} | ${r.maxBuffered} | ${r.setPerSec} | ${r.notifyLatencyMs.p50} | ${r.notifyLatencyMs.p99} | ${r.getPerSec} | ${r.peakBuffered ?? "-"} | ${r.peakHeapMb} (${r.peakHeapAfterGcMb ?? "-"}) | ${r.maxHeapMb ?? "-"} | ${cpu.client} + ${cpu.server} |`)
 }'

@@ -136,10 +136,15 @@ class ServerCpu {
       let cpu
       try {
         const stat = fs.readFileSync('/proc/' + pid + '/stat', 'utf8')
+        if (!stat.includes('(postgres)')) {
+          this.available = false // the server runs elsewhere: its pids mean nothing here
+          continue
+        }
         const fields = stat.substring(stat.lastIndexOf(')') + 2).split(' ')
         cpu = parseInt(fields[11], 10) + parseInt(fields[12], 10)
       } catch (error) {
-        this.available = false
+        // the backend ended since the query (the reference's pool closes idle connections after
+        // 200 ms): its last 50 ms at most go uncounted
         continue
       }
       const known = this.ticks.get(pid) || [baseline ? cpu : 0, cpu]

@@ -36,6 +36,9 @@ final class ServerCpu implements AutoCloseable {
 
 	private volatile boolean available = true;
 
+	/** Whether any backend was found at all (none on a server elsewhere, whose pids mean nothing here). */
+	private volatile boolean seen;
+
 	ServerCpu(BenchmarkDatabase database, String applicationName) throws SQLException {
 		this.connection = database.connect();
 		this.applicationName = applicationName;
@@ -75,8 +78,7 @@ final class ServerCpu implements AutoCloseable {
 					int pid = rs.getInt(1);
 					long cpu = cpuTicks(pid);
 					if (cpu < 0) {
-						this.available = false;
-						continue;
+						continue; // ended since the query
 					}
 					long[] known = this.ticks.computeIfAbsent(pid, (key) -> new long[] { baseline ? cpu : 0, cpu });
 					known[1] = cpu;
@@ -85,15 +87,26 @@ final class ServerCpu implements AutoCloseable {
 		}
 	}
 
-	private static long cpuTicks(int pid) {
+	/**
+	 * The CPU ticks of a local PostgreSQL process.
+	 * @return the ticks, or -1 if there is no such process; a process that is not PostgreSQL's (the
+	 * server runs elsewhere) makes the measurement unavailable
+	 */
+	private long cpuTicks(int pid) {
+		String stat;
 		try {
-			String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException ex) {
 			return -1;
 		}
+		if (!stat.contains("(postgres)")) {
+			this.available = false;
+			return -1;
+		}
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		this.seen = true;
+		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 	}
 
 	/** Starts counting from now: the backends' CPU so far is not counted. */
@@ -113,7 +126,7 @@ final class ServerCpu implements AutoCloseable {
 		catch (SQLException ex) {
 			return null;
 		}
-		if (!this.available) {
+		if (!this.available || !this.seen) {
 			return null;
 		}
 		long sum = 0;
