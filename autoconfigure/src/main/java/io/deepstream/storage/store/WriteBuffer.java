@@ -104,6 +104,8 @@ final class WriteBuffer {
 		if (this.whenFull == WhenBufferFull.FAIL) {
 			throw full();
 		}
+		// Writers are blocked: flush what is queued now rather than at the next interval.
+		signalWork();
 		long nanos = this.fullTimeout.toNanos();
 		while (this.uncommitted >= this.maxBufferedWrites) {
 			if (nanos <= 0) {
@@ -190,18 +192,21 @@ final class WriteBuffer {
 	/**
 	 * Takes batches for tables with nothing in flight.
 	 * @param all whether to take every table with pending writes, or only those with a full batch and
-	 * those whose writes queued up while their previous batch was in flight
+	 * those whose writes queued up while their previous batch was in flight (every table, too, while
+	 * the buffer is full)
 	 * @return the batches, each now in flight until {@link #done}
 	 */
 	List<TableBatch> take(boolean all) {
 		this.lock.lock();
 		try {
 			this.workSignalled = false;
+			// A full buffer blocks the writers: every table's writes go now, not at the next interval.
+			boolean sweep = all || this.uncommitted >= this.maxBufferedWrites;
 			List<TableBatch> batches = new ArrayList<>();
 			for (Map.Entry<String, TableQueue> entry : this.queues.entrySet()) {
 				TableQueue queue = entry.getValue();
 				if (queue.inFlight || queue.pending.isEmpty()
-						|| (!all && !queue.backlog && queue.pending.size() < this.maxBatchSize)) {
+						|| (!sweep && !queue.backlog && queue.pending.size() < this.maxBatchSize)) {
 					continue;
 				}
 				List<PendingWrite> writes = new ArrayList<>(Math.min(queue.pending.size(), this.maxBatchSize));

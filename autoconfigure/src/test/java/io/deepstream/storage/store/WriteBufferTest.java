@@ -47,12 +47,14 @@ class WriteBufferTest {
 
 	@Test
 	void onlyFullBatchesAreTakenBetweenIntervals() throws Exception {
-		this.buffer.add(new RecordKey("small", "a"), PendingWrite.upsert("a", 1, "1"));
+		// room for more than these four writes: a full buffer would be taken whole
+		WriteBuffer roomy = new WriteBuffer(3, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1));
+		roomy.add(new RecordKey("small", "a"), PendingWrite.upsert("a", 1, "1"));
 		for (String id : List.of("a", "b", "c")) {
-			this.buffer.add(new RecordKey("full", id), PendingWrite.upsert(id, 1, "1"));
+			roomy.add(new RecordKey("full", id), PendingWrite.upsert(id, 1, "1"));
 		}
-		assertThat(this.buffer.take(false)).extracting(TableBatch::table).containsExactly("full");
-		assertThat(this.buffer.take(true)).extracting(TableBatch::table).containsExactly("small");
+		assertThat(roomy.take(false)).extracting(TableBatch::table).containsExactly("full");
+		assertThat(roomy.take(true)).extracting(TableBatch::table).containsExactly("small");
 	}
 
 	@Test
@@ -98,6 +100,14 @@ class WriteBufferTest {
 		assertThat(before).isCompleted();
 		assertThat(write.addWaiter()).isCompleted();
 		assertThat(write.waiterCount()).isZero();
+	}
+
+	@Test
+	void aFullBufferIsTakenWholeWithoutWaitingForTheInterval() throws Exception {
+		for (String id : List.of("a", "b", "c", "d")) {
+			this.buffer.add(new RecordKey("t" + id, id), PendingWrite.upsert(id, 1, "1"));
+		}
+		assertThat(this.buffer.take(false)).as("writers would block: everything goes now").hasSize(4);
 	}
 
 	@Test
