@@ -58,8 +58,13 @@ public record RecordStoreOptions(String schema, String defaultTable, Duration wr
 	/** Default longest retry pause. */
 	public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(5);
 
-	/** Default flush concurrency. */
-	public static final int DEFAULT_FLUSH_THREADS = 2;
+	/**
+	 * Default flush concurrency. More than the two cores of a small machine: a flush thread spends much
+	 * of its time waiting for a round trip or a commit's WAL flush, and with many tables (each batch
+	 * is a transaction of its own) four threads wrote a third more than two; with few tables they
+	 * made no difference (see {@code benchmarks/README.md}).
+	 */
+	public static final int DEFAULT_FLUSH_THREADS = 4;
 
 	public RecordStoreOptions {
 		Identifiers.requireValidSchema(schema);

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
@@ -29,6 +31,12 @@ final class WriteBuffer {
 	private final Condition workAvailable = this.lock.newCondition();
 
 	private final Map<String, TableQueue> queues = new LinkedHashMap<>();
+
+	/**
+	 * Tables to take without waiting for the interval (a full batch, or a backlog), so that taking
+	 * between intervals does not scan every table: with many tables, that scan held the lock.
+	 */
+	private final Set<String> ready = new LinkedHashSet<>();
 
 	/** The latest uncommitted write per record, for reads; entries leave when their write is done. */
 	private final Map<RecordKey, PendingWrite> visible = new ConcurrentHashMap<>();
@@ -82,8 +90,11 @@ final class WriteBuffer {
 			write.bufferedAs(key);
 			this.visible.put(key, write);
 			CompletableFuture<Void> future = write.addWaiter();
-			if (queue.pending.size() >= this.maxBatchSize && !queue.inFlight) {
-				signalWork();
+			if (queue.pending.size() >= this.maxBatchSize) {
+				this.ready.add(key.table());
+				if (!queue.inFlight) {
+					signalWork();
+				}
 			}
 			return future;
 		}
@@ -153,6 +164,7 @@ final class WriteBuffer {
 				entry.getValue().pending.clear();
 			}
 			this.queues.values().removeIf((queue) -> !queue.inFlight);
+			this.ready.clear();
 			this.roomAvailable.signalAll();
 			return abandoned;
 		}
@@ -203,10 +215,14 @@ final class WriteBuffer {
 			// A full buffer blocks the writers: every table's writes go now, not at the next interval.
 			boolean sweep = all || this.uncommitted >= this.maxBufferedWrites;
 			List<TableBatch> batches = new ArrayList<>();
-			for (Map.Entry<String, TableQueue> entry : this.queues.entrySet()) {
-				TableQueue queue = entry.getValue();
-				if (queue.inFlight || queue.pending.isEmpty()
-						|| (!sweep && !queue.backlog && queue.pending.size() < this.maxBatchSize)) {
+			List<String> settled = new ArrayList<>();
+			for (String table : sweep ? this.queues.keySet() : this.ready) {
+				TableQueue queue = this.queues.get(table);
+				if (queue == null || queue.pending.isEmpty()) {
+					settled.add(table);
+					continue;
+				}
+				if (queue.inFlight || (!sweep && !queue.backlog && queue.pending.size() < this.maxBatchSize)) {
 					continue;
 				}
 				List<PendingWrite> writes = new ArrayList<>(Math.min(queue.pending.size(), this.maxBatchSize));
@@ -217,8 +233,11 @@ final class WriteBuffer {
 				}
 				queue.inFlight = true;
 				queue.backlog = false;
-				batches.add(new TableBatch(entry.getKey(), writes));
+				settled.add(table);
+				batches.add(new TableBatch(table, writes));
 			}
+			// what is left of a table taken now goes after its batch is done, as a backlog
+			settled.forEach(this.ready::remove);
 			return batches;
 		}
 		finally {
@@ -246,9 +265,11 @@ final class WriteBuffer {
 				queue.inFlight = false;
 				if (queue.pending.isEmpty()) {
 					this.queues.remove(batch.table());
+					this.ready.remove(batch.table());
 				}
 				else {
 					queue.backlog = true;
+					this.ready.add(batch.table());
 				}
 			}
 			this.uncommitted -= batch.size();
