@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,14 +14,15 @@ import io.deepstream.storage.core.ChangeKind;
 import io.deepstream.storage.core.Identifiers;
 import io.deepstream.storage.schema.SchemaInitializer;
 import io.deepstream.storage.schema.SchemaSql;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server-side ceiling: the same rows inserted by PostgreSQL itself, in one
  * {@code INSERT ... SELECT ... FROM generate_series} statement, into a table of the deepstream format,
  * with this project's trigger (as the store creates it), with the reference's
  * {@code EXECUTE 'NOTIFY ...'} trigger, and with none. A listener connection drains the notifications
- * meanwhile, as the store's listener would. Each variant runs three times, each time into a new table;
- * the best run counts, since this is a ceiling.
+ * meanwhile, as the store's listener would. Each variant runs three times, each time into a new table
+ * and each first once; the best run counts, since this is a ceiling.
  */
 final class CeilingRun {
 
@@ -60,10 +62,18 @@ final class CeilingRun {
 			Map<String, Object> ours = null;
 			Map<String, Object> reference = null;
 			Map<String, Object> none = null;
+			Trigger[] triggers = Trigger.values();
 			for (int repeat = 0; repeat < REPEATS; repeat++) {
-				ours = best(ours, insert(pool, drain, schema, "ours_" + repeat, Trigger.OURS));
-				reference = best(reference, insert(pool, drain, schema, "reference_" + repeat, Trigger.REFERENCE));
-				none = best(none, insert(pool, drain, schema, "none_" + repeat, Trigger.NONE));
+				// each variant goes first once: the first statement of a round may pay for a checkpoint
+				for (int i = 0; i < triggers.length; i++) {
+					Trigger trigger = triggers[(repeat + i) % triggers.length];
+					Map<String, Object> measured = insert(pool, drain, schema, trigger.name().toLowerCase(Locale.ROOT) + "_" + repeat, trigger);
+					switch (trigger) {
+						case OURS -> ours = best(ours, measured);
+						case REFERENCE -> reference = best(reference, measured);
+						case NONE -> none = best(none, measured);
+					}
+				}
 			}
 			Map<String, Object> result = new LinkedHashMap<>();
 			result.put("impl", "server-ceiling");
@@ -130,7 +140,7 @@ final class CeilingRun {
 		}
 	}
 
-	private static Map<String, Object> best(Map<String, Object> best, Map<String, Object> candidate) {
+	private static Map<String, Object> best(@Nullable Map<String, Object> best, Map<String, Object> candidate) {
 		if (best == null || ((Long) candidate.get("rowsPerSec")) > ((Long) best.get("rowsPerSec"))) {
 			return candidate;
 		}
