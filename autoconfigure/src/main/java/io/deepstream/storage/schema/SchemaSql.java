@@ -48,14 +48,21 @@ public final class SchemaSql {
 			END;
 			$body$ LANGUAGE plpgsql""";
 
-	/** The reference's trigger function, with the same payload sent by {@code pg_notify}. */
+	/**
+	 * The reference's trigger function, with the same payload sent by {@code pg_notify}. The call is
+	 * an assignment rather than a {@code PERFORM}: PL/pgSQL evaluates an assignment as a simple
+	 * expression, where {@code PERFORM} starts an executor for a {@code SELECT} on every row, which made
+	 * the trigger cost about twice as much (see {@code benchmarks/README.md}).
+	 */
 	static final String BROADCAST_UPDATE = """
 			CREATE OR REPLACE FUNCTION broadcast_update() RETURNS trigger AS $body$
+			DECLARE
+			  sent text;
 			BEGIN
 			  IF TG_OP = 'DELETE' THEN
-			    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || OLD.id);
+			    sent := pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || OLD.id);
 			  ELSE
-			    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || NEW.id);
+			    sent := pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || NEW.id);
 			  END IF;
 			  RETURN NULL;
 			END;
@@ -66,18 +73,21 @@ public final class SchemaSql {
 
 	/**
 	 * Our own trigger function inside the data schema: the reference never replaces it, so our tables
-	 * keep working for ids containing quotes whichever process started last.
+	 * keep working for ids containing quotes whichever process started last. It sends the payload as
+	 * {@link #BROADCAST_UPDATE} does, by assignment.
 	 * @param schema the data schema
 	 * @return the DDL
 	 */
 	static String recordChangeFunction(String schema) {
 		return """
 				CREATE OR REPLACE FUNCTION %s() RETURNS trigger AS $body$
+				DECLARE
+				  sent text;
 				BEGIN
 				  IF TG_OP = 'DELETE' THEN
-				    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || OLD.id);
+				    sent := pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || OLD.id);
 				  ELSE
-				    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || NEW.id);
+				    sent := pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || NEW.id);
 				  END IF;
 				  RETURN NULL;
 				END;

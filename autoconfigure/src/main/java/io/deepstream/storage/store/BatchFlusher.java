@@ -103,6 +103,8 @@ final class BatchFlusher {
 			batch.writes().forEach(PendingWrite::complete);
 		}
 		else {
+			// the failed values must not be readable once a caller has seen the failure
+			this.buffer.hide(batch);
 			RecordWriteException cause = failure;
 			batch.writes().forEach((write) -> write.fail(cause));
 		}

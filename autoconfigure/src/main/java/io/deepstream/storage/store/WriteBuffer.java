@@ -246,6 +246,17 @@ final class WriteBuffer {
 	}
 
 	/**
+	 * Stops answering reads with a batch's writes: before its futures fail, so that a caller who saw
+	 * the failure does not read the value that was never written. Outside the lock: a conditional
+	 * remove leaves a newer write of the same record in place.
+	 */
+	void hide(TableBatch batch) {
+		for (PendingWrite write : batch.writes()) {
+			this.visible.remove(write.key(batch.table()), write);
+		}
+	}
+
+	/**
 	 * Marks a batch finished (committed or failed): its writes stop being visible to reads and free
 	 * their room. Writes to the table that queued up meanwhile have waited for as long as the batch
 	 * took, so they are taken next without waiting for the write interval: under load the flusher
@@ -254,10 +265,7 @@ final class WriteBuffer {
 	 * afterwards, outside the lock.
 	 */
 	void done(TableBatch batch) {
-		// Outside the lock: a conditional remove leaves a newer write of the same record in place.
-		for (PendingWrite write : batch.writes()) {
-			this.visible.remove(write.key(batch.table()), write);
-		}
+		hide(batch);
 		this.lock.lock();
 		try {
 			TableQueue queue = this.queues.get(batch.table());
