@@ -59,12 +59,12 @@ public record RecordStoreOptions(String schema, String defaultTable, Duration wr
 	public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(5);
 
 	/**
-	 * Default flush concurrency. More than the two cores of a small machine: a flush thread spends much
-	 * of its time waiting for a round trip or a commit's WAL flush, and with many tables (each batch
-	 * is a transaction of its own) four threads wrote a third more than two; with few tables they
-	 * made no difference (see {@code benchmarks/README.md}).
+	 * Default flush concurrency. Measured on two cores (see {@code benchmarks/README.md}): with ten
+	 * tables four threads wrote no more than two and cost more CPU; with a thousand tables, where
+	 * every batch is a small transaction of its own and a thread mostly waits for its commit, four
+	 * wrote 20 - 35% more.
 	 */
-	public static final int DEFAULT_FLUSH_THREADS = 4;
+	public static final int DEFAULT_FLUSH_THREADS = 2;
 
 	public RecordStoreOptions {
 		Identifiers.requireValidSchema(schema);
