@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.deepstream.storage.core.ChangeKind;
 import io.deepstream.storage.listen.Notification;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Time from each record's {@code set} call to its INSERT notification reaching the listener's
@@ -84,7 +85,7 @@ final class NotificationLatency {
 		return summary;
 	}
 
-	private static Double percentile(long[] sorted, int n, int p) {
+	private static @Nullable Double percentile(long[] sorted, int n, int p) {
 		if (n == 0) {
 			return null;
 		}

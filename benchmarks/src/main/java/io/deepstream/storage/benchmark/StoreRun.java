@@ -14,6 +14,7 @@ import io.deepstream.storage.listen.ListenerOptions;
 import io.deepstream.storage.listen.NotificationListener;
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.store.StoredRecord;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,7 +60,7 @@ final class StoreRun {
 					long acceptNanos = writes.accepted() - start;
 					long setCpuNanos = processCpuNanos() - cpuStart;
 					Map<String, Long> setCpuByThread = threads.since();
-					Long setServerCpuMs = serverCpu.millis();
+					@Nullable Long setServerCpuMs = serverCpu.millis();
 					long setNanos = writes.lastCompleted() - start;
 					boolean allArrived = latency.await(this.options.notifyTimeout().toNanos());
 					long drainNanos = latency.lastReceived() - start;
@@ -100,7 +101,7 @@ final class StoreRun {
 	 * CPU microseconds per record, of this JVM and of its server backends: on a shared machine a steadier
 	 * measure than throughput.
 	 */
-	private Map<String, Object> cpuPerSet(double clientMs, Long serverMs) {
+	private Map<String, Object> cpuPerSet(double clientMs, @Nullable Long serverMs) {
 		Map<String, Object> perSet = new LinkedHashMap<>();
 		double records = this.options.records();
 		perSet.put("client", Math.round(clientMs * 1000 / records * 10) / 10.0);
