@@ -54,15 +54,20 @@ public final class SchemaSql {
 
 	/**
 	 * The row trigger function: sends {@code <TG_OP>:<table>:<id>} on the schema's channel with
-	 * {@code pg_notify}, so any id works (the reference concatenates it into a NOTIFY statement).
+	 * {@code pg_notify}, so any id works (the reference concatenates it into a NOTIFY statement). The
+	 * call is an assignment rather than a {@code PERFORM}: PL/pgSQL evaluates an assignment as a simple
+	 * expression, where {@code PERFORM} starts an executor for a {@code SELECT} on every row, which made
+	 * the trigger cost about twice as much (see {@code benchmarks/README.md}).
 	 */
 	private static final String NOTIFY_FUNCTION = """
 			CREATE OR REPLACE FUNCTION %s() RETURNS trigger AS $body$
+			DECLARE
+			  sent text;
 			BEGIN
 			  IF TG_OP = 'DELETE' THEN
-			    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || OLD.id);
+			    sent := pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || OLD.id);
 			  ELSE
-			    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || NEW.id);
+			    sent := pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || NEW.id);
 			  END IF;
 			  RETURN NULL;
 			END;
@@ -76,7 +81,8 @@ public final class SchemaSql {
 
 	/**
 	 * Our own trigger function inside the data schema: the reference never replaces it, so our tables
-	 * keep working for ids containing quotes whichever process started last.
+	 * keep working for ids containing quotes whichever process started last. It sends the payload as
+	 * {@link #BROADCAST_UPDATE} does, by assignment.
 	 * @param schema the data schema
 	 * @return the DDL
 	 */

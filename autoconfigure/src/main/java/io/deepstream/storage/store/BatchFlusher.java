@@ -98,7 +98,8 @@ final class BatchFlusher {
 			failure = new RecordWriteException("Write to " + batch.table() + " failed unexpectedly", ex);
 		}
 		// Release first, then settle: a caller resumed by its future finds the write committed in the
-		// database, no longer counted as buffered, and the room it took free again.
+		// database (or, after a failure, no longer readable), no longer counted as buffered, and the
+		// room it took free again.
 		this.buffer.done(batch);
 		if (failure == null) {
 			batch.writes().forEach(PendingWrite::complete);

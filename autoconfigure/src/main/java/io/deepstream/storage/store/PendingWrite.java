@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.deepstream.storage.core.RecordKey;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,7 +48,10 @@ final class PendingWrite {
 
 	private final Guard guard;
 
-	private final List<CompletableFuture<Void>> waiters = new ArrayList<>(1);
+	private List<CompletableFuture<Void>> waiters = new ArrayList<>(1);
+
+	/** The key under which the buffer made this write visible to reads; set when it is buffered. */
+	private @Nullable RecordKey key;
 
 	private boolean settled;
 
@@ -117,6 +122,20 @@ final class PendingWrite {
 		return this.version;
 	}
 
+	/**
+	 * Remembers the key this write is buffered under, so that the buffer removes it from its read
+	 * index with the very key instance it was put with (no new key, and an identity match).
+	 */
+	void bufferedAs(RecordKey key) {
+		this.key = key;
+	}
+
+	/** The key this write was buffered under (see {@link #bufferedAs}), or one made from the table. */
+	RecordKey key(String table) {
+		RecordKey buffered = this.key;
+		return (buffered != null) ? buffered : new RecordKey(table, this.id);
+	}
+
 	/** The JSON text, or null for a delete. */
 	@Nullable String json() {
 		return this.json;
@@ -170,8 +189,8 @@ final class PendingWrite {
 		synchronized (this) {
 			this.settled = true;
 			this.failure = cause;
-			toSettle = new ArrayList<>(this.waiters);
-			this.waiters.clear();
+			toSettle = this.waiters;
+			this.waiters = new ArrayList<>(0);
 		}
 		// Outside the lock: callers' continuations may run on this thread.
 		toSettle.forEach(this::settle);

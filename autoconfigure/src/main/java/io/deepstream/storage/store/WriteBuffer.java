@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
@@ -29,6 +31,12 @@ final class WriteBuffer {
 	private final Condition workAvailable = this.lock.newCondition();
 
 	private final Map<String, TableQueue> queues = new LinkedHashMap<>();
+
+	/**
+	 * Tables to take without waiting for the interval (a full batch, or a backlog), so that taking
+	 * between intervals does not scan every table: with many tables, that scan held the lock.
+	 */
+	private final Set<String> ready = new LinkedHashSet<>();
 
 	/** The latest uncommitted write per record, for reads; entries leave when their write is done. */
 	private final Map<RecordKey, PendingWrite> visible = new ConcurrentHashMap<>();
@@ -92,10 +100,14 @@ final class WriteBuffer {
 				this.uncommitted++;
 			}
 			queue.pending.put(key.id(), next);
+			next.bufferedAs(key);
 			this.visible.put(key, next);
 			CompletableFuture<Void> future = next.addWaiter();
-			if (queue.pending.size() >= this.maxBatchSize && !queue.inFlight) {
-				signalWork();
+			if (queue.pending.size() >= this.maxBatchSize) {
+				this.ready.add(key.table());
+				if (!queue.inFlight) {
+					signalWork();
+				}
 			}
 			return future;
 		}
@@ -116,6 +128,8 @@ final class WriteBuffer {
 		if (this.whenFull == WhenBufferFull.FAIL) {
 			throw full();
 		}
+		// Writers are blocked: flush what is queued now rather than at the next interval.
+		signalWork();
 		long nanos = this.fullTimeout.toNanos();
 		while (this.uncommitted >= this.maxBufferedWrites) {
 			if (nanos <= 0) {
@@ -157,12 +171,13 @@ final class WriteBuffer {
 			for (Map.Entry<String, TableQueue> entry : this.queues.entrySet()) {
 				for (PendingWrite write : entry.getValue().pending.values()) {
 					abandoned.add(write);
-					this.visible.remove(new RecordKey(entry.getKey(), write.id()), write);
+					this.visible.remove(write.key(entry.getKey()), write);
 				}
 				this.uncommitted -= entry.getValue().pending.size();
 				entry.getValue().pending.clear();
 			}
 			this.queues.values().removeIf((queue) -> !queue.inFlight);
+			this.ready.clear();
 			this.roomAvailable.signalAll();
 			return abandoned;
 		}
@@ -201,17 +216,26 @@ final class WriteBuffer {
 
 	/**
 	 * Takes batches for tables with nothing in flight.
-	 * @param all whether to take every table with pending writes, or only those with a full batch
+	 * @param all whether to take every table with pending writes, or only those with a full batch and
+	 * those whose writes queued up while their previous batch was in flight (every table, too, while
+	 * the buffer is full)
 	 * @return the batches, each now in flight until {@link #done}
 	 */
 	List<TableBatch> take(boolean all) {
 		this.lock.lock();
 		try {
 			this.workSignalled = false;
+			// A full buffer blocks the writers: every table's writes go now, not at the next interval.
+			boolean sweep = all || this.uncommitted >= this.maxBufferedWrites;
 			List<TableBatch> batches = new ArrayList<>();
-			for (Map.Entry<String, TableQueue> entry : this.queues.entrySet()) {
-				TableQueue queue = entry.getValue();
-				if (queue.inFlight || queue.pending.isEmpty() || (!all && queue.pending.size() < this.maxBatchSize)) {
+			List<String> settled = new ArrayList<>();
+			for (String table : sweep ? this.queues.keySet() : this.ready) {
+				TableQueue queue = this.queues.get(table);
+				if (queue == null || queue.pending.isEmpty()) {
+					settled.add(table);
+					continue;
+				}
+				if (queue.inFlight || (!sweep && !queue.backlog && queue.pending.size() < this.maxBatchSize)) {
 					continue;
 				}
 				List<PendingWrite> writes = new ArrayList<>(Math.min(queue.pending.size(), this.maxBatchSize));
@@ -221,8 +245,12 @@ final class WriteBuffer {
 					it.remove();
 				}
 				queue.inFlight = true;
-				batches.add(new TableBatch(entry.getKey(), writes));
+				queue.backlog = false;
+				settled.add(table);
+				batches.add(new TableBatch(table, writes));
 			}
+			// what is left of a table taken now goes after its batch is done, as a backlog
+			settled.forEach(this.ready::remove);
 			return batches;
 		}
 		finally {
@@ -231,10 +259,26 @@ final class WriteBuffer {
 	}
 
 	/**
+	 * Stops answering reads with a batch's writes: before its futures fail, so that a caller who saw
+	 * the failure does not read the value that was never written. Outside the lock: a conditional
+	 * remove leaves a newer write of the same record in place.
+	 */
+	private void hide(TableBatch batch) {
+		for (PendingWrite write : batch.writes()) {
+			this.visible.remove(write.key(batch.table()), write);
+		}
+	}
+
+	/**
 	 * Marks a batch finished (committed or failed): its writes stop being visible to reads and free
-	 * their room. The caller completes the futures afterwards, outside the lock.
+	 * their room. Writes to the table that queued up meanwhile have waited for as long as the batch
+	 * took, so they are taken next without waiting for the write interval: under load the flusher
+	 * stays busy and batches grow with the backlog (group commit), while a table written to now and
+	 * then still has its writes coalesced for the whole interval. The caller completes the futures
+	 * afterwards, outside the lock.
 	 */
 	void done(TableBatch batch) {
+		hide(batch);
 		this.lock.lock();
 		try {
 			TableQueue queue = this.queues.get(batch.table());
@@ -242,10 +286,12 @@ final class WriteBuffer {
 				queue.inFlight = false;
 				if (queue.pending.isEmpty()) {
 					this.queues.remove(batch.table());
+					this.ready.remove(batch.table());
 				}
-			}
-			for (PendingWrite write : batch.writes()) {
-				this.visible.remove(new RecordKey(batch.table(), write.id()), write);
+				else {
+					queue.backlog = true;
+					this.ready.add(batch.table());
+				}
 			}
 			this.uncommitted -= batch.size();
 			this.roomAvailable.signalAll();
@@ -305,6 +351,9 @@ final class WriteBuffer {
 		private final LinkedHashMap<String, PendingWrite> pending = new LinkedHashMap<>();
 
 		private boolean inFlight;
+
+		/** Whether the pending writes queued up while a batch was in flight, and go next. */
+		private boolean backlog;
 
 	}
 

@@ -47,12 +47,67 @@ class WriteBufferTest {
 
 	@Test
 	void onlyFullBatchesAreTakenBetweenIntervals() throws Exception {
-		this.buffer.add(new RecordKey("small", "a"), PendingWrite.upsert("a", 1, "1"));
+		// room for more than these four writes: a full buffer would be taken whole
+		WriteBuffer roomy = new WriteBuffer(3, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1));
+		roomy.add(new RecordKey("small", "a"), PendingWrite.upsert("a", 1, "1"));
 		for (String id : List.of("a", "b", "c")) {
-			this.buffer.add(new RecordKey("full", id), PendingWrite.upsert(id, 1, "1"));
+			roomy.add(new RecordKey("full", id), PendingWrite.upsert(id, 1, "1"));
 		}
-		assertThat(this.buffer.take(false)).extracting(TableBatch::table).containsExactly("full");
-		assertThat(this.buffer.take(true)).extracting(TableBatch::table).containsExactly("small");
+		assertThat(roomy.take(false)).extracting(TableBatch::table).containsExactly("full");
+		assertThat(roomy.take(true)).extracting(TableBatch::table).containsExactly("small");
+	}
+
+	@Test
+	void writesQueuedWhileTheirTableWasInFlightAreTakenWithoutWaitingForTheInterval() throws Exception {
+		this.buffer.add(new RecordKey("busy", "a"), PendingWrite.upsert("a", 1, "1"));
+		TableBatch inFlight = this.buffer.take(true).get(0);
+		this.buffer.add(new RecordKey("busy", "b"), PendingWrite.upsert("b", 1, "1"));
+		this.buffer.add(new RecordKey("idle", "c"), PendingWrite.upsert("c", 1, "1"));
+		assertThat(this.buffer.take(false)).as("nothing is full, nothing waited for a batch").isEmpty();
+		this.buffer.done(inFlight);
+		assertThat(this.buffer.take(false)).as("the backlog goes next, the idle table waits for the interval")
+			.singleElement()
+			.satisfies((batch) -> {
+				assertThat(batch.table()).isEqualTo("busy");
+				assertThat(batch.writes()).extracting(PendingWrite::id).containsExactly("b");
+			});
+		assertThat(this.buffer.take(false)).isEmpty();
+		assertThat(this.buffer.take(true)).extracting(TableBatch::table).containsExactly("idle");
+	}
+
+	@Test
+	void aSettledBatchLeavesTheReadIndexButANewerWriteOfTheSameRecordStays() throws Exception {
+		RecordKey key = new RecordKey("t", "a");
+		this.buffer.add(key, PendingWrite.upsert("a", 1, "1"));
+		TableBatch first = this.buffer.take(true).get(0);
+		// an equal key, not the same instance, as every set call parses its own
+		this.buffer.add(new RecordKey("t", "a"), PendingWrite.upsert("a", 2, "2"));
+		first.writes().forEach(PendingWrite::complete);
+		this.buffer.done(first);
+		assertThat(this.buffer.visible(key).version()).isEqualTo(2);
+		TableBatch second = this.buffer.take(true).get(0);
+		second.writes().forEach(PendingWrite::complete);
+		this.buffer.done(second);
+		assertThat(this.buffer.visible(key)).isNull();
+		assertThat(this.buffer.isEmpty()).isTrue();
+	}
+
+	@Test
+	void aWaiterAddedAfterSettlingIsSettledAtOnce() throws Exception {
+		PendingWrite write = PendingWrite.upsert("a", 1, "1");
+		CompletableFuture<Void> before = write.addWaiter();
+		write.complete();
+		assertThat(before).isCompleted();
+		assertThat(write.addWaiter()).isCompleted();
+		assertThat(write.waiterCount()).isZero();
+	}
+
+	@Test
+	void aFullBufferIsTakenWholeWithoutWaitingForTheInterval() throws Exception {
+		for (String id : List.of("a", "b", "c", "d")) {
+			this.buffer.add(new RecordKey("t" + id, id), PendingWrite.upsert(id, 1, "1"));
+		}
+		assertThat(this.buffer.take(false)).as("writers would block: everything goes now").hasSize(4);
 	}
 
 	@Test

@@ -1,0 +1,159 @@
+package io.deepstream.storage.benchmark;
+
+import java.time.Duration;
+
+import io.deepstream.storage.store.RecordStoreOptions;
+
+/**
+ * The command line of the benchmark. Every argument is optional; the defaults are the workload of
+ * issue 6: 100,000 records over 10 tables, 200-byte values, a write interval of 200 ms, a text column
+ * and every notification on.
+ *
+ * @param records how many records are set, each once
+ * @param tables over how many tables they are spread (record {@code i} goes to table {@code i % tables})
+ * @param valueBytes the length of each value's JSON text
+ * @param writeInterval the store's write interval
+ * @param jsonb whether tables store values as jsonb
+ * @param batchSize the store's maximum batch size
+ * @param maxBuffered the store's bound on buffered writes
+ * @param flushThreads the store's flush threads
+ * @param gets how many records are read one at a time after the writes
+ * @param warmup how many records a discarded warm-up round writes (in a schema of its own) first
+ * @param rounds how many measured rounds run (each in a fresh schema); the median one is reported
+ * @param notifyTimeout how long to wait for the last INSERT notification
+ * @param ceiling whether to measure the server-side ceiling instead of the store
+ * @param database where to connect
+ */
+record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeInterval, boolean jsonb, int batchSize,
+		int maxBuffered, int flushThreads, int gets, int warmup, int rounds, Duration notifyTimeout, boolean ceiling,
+		BenchmarkDatabase database) {
+
+	static final String USAGE = """
+			Usage: java -jar deepstream-storage-benchmarks.jar [options]
+			  --records N            records to set, each once (default 100000)
+			  --tables N             tables they are spread over (default 10)
+			  --value-bytes N        length of each value's JSON text (default 200)
+			  --write-interval-ms N  the store's write interval (default 200)
+			  --jsonb                store values as jsonb (default text)
+			  --batch-size N         the store's maxBatchSize (default: the store's default)
+			  --max-buffered N       the store's maxBufferedWrites (default: the store's default)
+			  --flush-threads N      the store's flushThreads (default: the store's default)
+			  --gets N               records read one at a time afterwards (default min(records, 10000))
+			  --warmup N             records of a discarded warm-up round (default min(records, 200000))
+			  --rounds N             measured rounds, each in a fresh schema; the median is reported (default 3)
+			  --notify-timeout-ms N  longest wait for the last notification (default 120000)
+			  --ceiling              measure the server-side ceiling instead: one INSERT ... SELECT
+			  --url URL --user U --password P
+			                         the database (default: DEEPSTREAM_TEST_JDBC_URL, DEEPSTREAM_TEST_USERNAME,
+			                         DEEPSTREAM_TEST_PASSWORD, else jdbc:postgresql://127.0.0.1:5432/postgres as postgres)
+			""";
+
+	/**
+	 * Reads the command line.
+	 * @param args the arguments
+	 * @return the options
+	 * @throws IllegalArgumentException for an unknown argument or a bad number
+	 */
+	static BenchmarkOptions parse(String[] args) {
+		RecordStoreOptions defaults = RecordStoreOptions.defaults();
+		int records = 100_000;
+		int tables = 10;
+		int valueBytes = 200;
+		long writeIntervalMs = defaults.writeInterval().toMillis();
+		boolean jsonb = false;
+		int batchSize = defaults.maxBatchSize();
+		int maxBuffered = defaults.maxBufferedWrites();
+		int flushThreads = defaults.flushThreads();
+		Integer gets = null;
+		Integer warmup = null;
+		int rounds = 3;
+		long notifyTimeoutMs = 120_000;
+		boolean ceiling = false;
+		String url = BenchmarkDatabase.env(BenchmarkDatabase.URL_VARIABLE, BenchmarkDatabase.DEFAULT_URL);
+		String user = BenchmarkDatabase.env(BenchmarkDatabase.USER_VARIABLE, "postgres");
+		String password = BenchmarkDatabase.env(BenchmarkDatabase.PASSWORD_VARIABLE, "");
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			switch (arg) {
+				case "--records" -> records = positive(arg, args, ++i);
+				case "--tables" -> tables = positive(arg, args, ++i);
+				case "--value-bytes" -> valueBytes = positive(arg, args, ++i);
+				case "--write-interval-ms" -> writeIntervalMs = positive(arg, args, ++i);
+				case "--jsonb" -> jsonb = true;
+				case "--batch-size" -> batchSize = positive(arg, args, ++i);
+				case "--max-buffered" -> maxBuffered = positive(arg, args, ++i);
+				case "--flush-threads" -> flushThreads = positive(arg, args, ++i);
+				case "--gets" -> gets = nonNegative(arg, args, ++i);
+				case "--warmup" -> warmup = nonNegative(arg, args, ++i);
+				case "--rounds" -> rounds = positive(arg, args, ++i);
+				case "--notify-timeout-ms" -> notifyTimeoutMs = positive(arg, args, ++i);
+				case "--ceiling" -> ceiling = true;
+				case "--url" -> url = value(arg, args, ++i);
+				case "--user" -> user = value(arg, args, ++i);
+				case "--password" -> password = value(arg, args, ++i);
+				default -> throw new IllegalArgumentException("Unknown argument '" + arg + "'");
+			}
+		}
+		return new BenchmarkOptions(records, tables, valueBytes, Duration.ofMillis(writeIntervalMs), jsonb, batchSize,
+				maxBuffered, flushThreads, (gets != null) ? gets : Math.min(records, 10_000),
+				(warmup != null) ? warmup : Math.min(records, 200_000), rounds, Duration.ofMillis(notifyTimeoutMs), ceiling,
+				new BenchmarkDatabase(url, user, password));
+	}
+
+	/**
+	 * These options with another number of records (and as many reads at most), for the warm-up round.
+	 * @param count the number of records
+	 * @return the options
+	 */
+	BenchmarkOptions withRecords(int count) {
+		return new BenchmarkOptions(count, this.tables, this.valueBytes, this.writeInterval, this.jsonb, this.batchSize,
+				this.maxBuffered, this.flushThreads, Math.min(this.gets, count), 0, 1, this.notifyTimeout, this.ceiling,
+				this.database);
+	}
+
+	/**
+	 * The store options of this run, in a schema of its own.
+	 * @param schema the schema
+	 * @return the options
+	 */
+	RecordStoreOptions storeOptions(String schema) {
+		return RecordStoreOptions.builder()
+			.schema(schema)
+			.writeInterval(this.writeInterval)
+			.useJsonb(this.jsonb)
+			.maxBatchSize(this.batchSize)
+			.maxBufferedWrites(this.maxBuffered)
+			.flushThreads(this.flushThreads)
+			.build();
+	}
+
+	private static String value(String name, String[] args, int index) {
+		if (index >= args.length) {
+			throw new IllegalArgumentException(name + " needs a value");
+		}
+		return args[index];
+	}
+
+	private static int positive(String name, String[] args, int index) {
+		int value = nonNegative(name, args, index);
+		if (value < 1) {
+			throw new IllegalArgumentException(name + " must be at least 1");
+		}
+		return value;
+	}
+
+	private static int nonNegative(String name, String[] args, int index) {
+		String text = value(name, args, index);
+		try {
+			int value = Integer.parseInt(text.replace("_", ""));
+			if (value < 0) {
+				throw new IllegalArgumentException(name + " must not be negative");
+			}
+			return value;
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException(name + " takes a whole number, not '" + text + "'", ex);
+		}
+	}
+
+}

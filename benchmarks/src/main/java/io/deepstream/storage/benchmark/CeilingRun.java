@@ -1,0 +1,150 @@
+package io.deepstream.storage.benchmark;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.deepstream.storage.core.ChangeKind;
+import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.schema.SchemaInitializer;
+import io.deepstream.storage.schema.SchemaSql;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server-side ceiling: the same rows inserted by PostgreSQL itself, in one
+ * {@code INSERT ... SELECT ... FROM generate_series} statement, into a table of the deepstream format,
+ * with this project's trigger (as the store creates it), with the reference's
+ * {@code EXECUTE 'NOTIFY ...'} trigger, and with none. A listener connection drains the notifications
+ * meanwhile, as the store's listener would. Each variant runs three times, each time into a new table
+ * and each first once; the best run counts, since this is a ceiling.
+ */
+final class CeilingRun {
+
+	private static final int REPEATS = 3;
+
+	/** The reference's trigger function body, as {@code @deepstream/storage-postgres} 3.0.4 creates it. */
+	private static final String REFERENCE_TRIGGER_FUNCTION = """
+			CREATE FUNCTION %s() RETURNS trigger AS $$
+			DECLARE
+			    id text;
+			BEGIN
+			    IF TG_OP = 'DELETE' THEN
+			        id = OLD.id;
+			      ELSE
+			        id = NEW.id;
+			      END IF;
+			    EXECUTE 'NOTIFY "' || TG_TABLE_SCHEMA || '", ''' || TG_OP || ':' || TG_TABLE_NAME || ':' || id || ''';';
+			    RETURN NULL;
+			 END;
+			 $$ LANGUAGE plpgsql""";
+
+	private final BenchmarkOptions options;
+
+	CeilingRun(BenchmarkOptions options) {
+		this.options = options;
+	}
+
+	Map<String, Object> run() throws Exception {
+		BenchmarkDatabase database = this.options.database();
+		String schema = BenchmarkDatabase.freshSchema("bench_ceiling");
+		try (HikariDataSource pool = database.newPool(2, schema); NotificationDrain drain = new NotificationDrain(database, schema)) {
+			new SchemaInitializer(pool).initialize(schema);
+			try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+				statement.execute(REFERENCE_TRIGGER_FUNCTION.formatted(Identifiers.qualify(schema, "reference_broadcast_update")));
+			}
+			drain.start();
+			Map<String, Object> ours = null;
+			Map<String, Object> reference = null;
+			Map<String, Object> none = null;
+			Trigger[] triggers = Trigger.values();
+			for (int repeat = 0; repeat < REPEATS; repeat++) {
+				// each variant goes first once: the first statement of a round may pay for a checkpoint
+				for (int i = 0; i < triggers.length; i++) {
+					Trigger trigger = triggers[(repeat + i) % triggers.length];
+					Map<String, Object> measured = insert(pool, drain, schema, trigger.name().toLowerCase(Locale.ROOT) + "_" + repeat, trigger);
+					switch (trigger) {
+						case OURS -> ours = best(ours, measured);
+						case REFERENCE -> reference = best(reference, measured);
+						case NONE -> none = best(none, measured);
+					}
+				}
+			}
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("impl", "server-ceiling");
+			result.put("records", this.options.records());
+			result.put("valueBytes", this.options.valueBytes());
+			result.put("jsonb", this.options.jsonb());
+			result.put("statement", "INSERT INTO t (id, version, val) SELECT ... FROM generate_series(1, records)");
+			result.put("setPerSec", ours.get("rowsPerSec"));
+			result.put("ourTrigger", ours);
+			result.put("referenceTrigger", reference);
+			result.put("noTrigger", none);
+			result.put("repeats", REPEATS);
+			return result;
+		}
+		finally {
+			database.dropSchema(schema);
+		}
+	}
+
+	private enum Trigger {
+
+		OURS, REFERENCE, NONE
+
+	}
+
+	private Map<String, Object> insert(HikariDataSource pool, NotificationDrain drain, String schema, String table,
+			Trigger trigger) throws SQLException, InterruptedException {
+		int rows = this.options.records();
+		String qualified = Identifiers.qualify(schema, table);
+		try (Connection connection = pool.getConnection()) {
+			try (Statement statement = connection.createStatement()) {
+				statement.execute(SchemaSql.createTable(schema, table, this.options.jsonb()));
+				if (trigger == Trigger.OURS) {
+					statement.execute(SchemaSql.createTrigger(schema, table,
+							Set.of(ChangeKind.INSERT, ChangeKind.UPDATE, ChangeKind.DELETE)));
+				}
+				else if (trigger == Trigger.REFERENCE) {
+					statement.execute("CREATE TRIGGER " + Identifiers.quote(SchemaSql.triggerName(schema, table))
+							+ " AFTER INSERT OR UPDATE OR DELETE ON " + qualified + " FOR EACH ROW EXECUTE PROCEDURE "
+							+ Identifiers.qualify(schema, "reference_broadcast_update") + "()");
+				}
+			}
+			String value = "'{\"n\":' || g || ',\"data\":\"' || ? || '\"}'" + (this.options.jsonb() ? "::jsonb" : "");
+			String sql = "INSERT INTO " + qualified + " (id, version, val) SELECT 'r' || g, 1, " + value
+					+ " FROM generate_series(1, ?) AS g";
+			String padding = new Workload(1, this.options.valueBytes()).value(0).data();
+			int expected = (trigger == Trigger.NONE) ? 0 : rows;
+			drain.expect(expected);
+			try (PreparedStatement insert = connection.prepareStatement(sql)) {
+				insert.setString(1, padding);
+				insert.setInt(2, rows);
+				long start = System.nanoTime();
+				insert.executeUpdate();
+				long statementNanos = System.nanoTime() - start;
+				long drainedAt = drain.awaitExpected(this.options.notifyTimeout().toNanos());
+				Map<String, Object> result = new LinkedHashMap<>();
+				result.put("ms", Math.round(statementNanos / 1e6));
+				result.put("rowsPerSec", Math.round(rows / (statementNanos / 1e9)));
+				if (expected > 0) {
+					result.put("notifyDrainMs", (drainedAt > 0) ? Math.round((drainedAt - start) / 1e6) : null);
+				}
+				return result;
+			}
+		}
+	}
+
+	private static Map<String, Object> best(@Nullable Map<String, Object> best, Map<String, Object> candidate) {
+		if (best == null || ((Long) candidate.get("rowsPerSec")) > ((Long) best.get("rowsPerSec"))) {
+			return candidate;
+		}
+		return best;
+	}
+
+}

@@ -1,0 +1,87 @@
+package io.deepstream.storage.benchmark;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs the benchmark and prints one JSON line on standard output; anything else goes to standard
+ * error. See {@code benchmarks/README.md} for the command, the workload and the measured figures.
+ * <pre>
+ * java -jar benchmarks/target/deepstream-storage-benchmarks.jar --records 100000 --tables 10
+ * java -jar benchmarks/target/deepstream-storage-benchmarks.jar --ceiling --records 100000
+ * </pre>
+ */
+public final class StoreBenchmark {
+
+	private StoreBenchmark() {
+	}
+
+	/**
+	 * Runs one measurement.
+	 * @param args the command line, see {@code --help}
+	 * @throws Exception if the run fails
+	 */
+	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
+			System.out.print(BenchmarkOptions.USAGE);
+			return;
+		}
+		BenchmarkOptions options;
+		try {
+			options = BenchmarkOptions.parse(args);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println(ex.getMessage());
+			System.err.print(BenchmarkOptions.USAGE);
+			System.exit(2);
+			return;
+		}
+		Map<String, Object> result;
+		if (options.ceiling()) {
+			result = new CeilingRun(options).run();
+		}
+		else {
+			if (options.warmup() > 0) {
+				// the same run, smaller, discarded: the measured run then executes compiled code
+				new StoreRun(options.withRecords(options.warmup())).run();
+				StoreRun.awaitCompilerQuiet();
+			}
+			result = measure(options);
+		}
+		System.out.println(JsonMapper.builder().build().writeValueAsString(result));
+		// the store's pool and the JDK's management threads must not keep the JVM alive
+		System.exit(0);
+	}
+
+	/**
+	 * Runs the measured rounds, each in a fresh schema, and reports the median one (by set
+	 * throughput), with the throughput and latency of every round.
+	 */
+	private static Map<String, Object> measure(BenchmarkOptions options) throws Exception {
+		List<Map<String, Object>> rounds = new ArrayList<>();
+		for (int round = 0; round < options.rounds(); round++) {
+			rounds.add(new StoreRun(options).run());
+		}
+		List<Map<String, Object>> sorted = new ArrayList<>(rounds);
+		sorted.sort(Comparator.comparingLong((round) -> (Long) round.get("setPerSec")));
+		Map<String, Object> median = new LinkedHashMap<>(sorted.get((sorted.size() - 1) / 2));
+		median.put("rounds", rounds.stream().map(StoreBenchmark::roundSummary).toList());
+		return median;
+	}
+
+	private static Map<String, Object> roundSummary(Map<String, Object> round) {
+		Map<String, Object> summary = new LinkedHashMap<>();
+		summary.put("setPerSec", round.get("setPerSec"));
+		summary.put("getPerSec", round.get("getPerSec"));
+		summary.put("notifyP50", ((Map<?, ?>) round.get("notifyLatencyMs")).get("p50"));
+		summary.put("clientCpuMs", round.get("setClientCpuMsByThread"));
+		summary.put("loadAverage", round.get("loadAverage"));
+		return summary;
+	}
+
+}
