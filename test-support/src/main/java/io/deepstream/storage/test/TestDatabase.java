@@ -203,16 +203,9 @@ public final class TestDatabase {
 	 * @return the update count, or -1 for a query
 	 */
 	public int execute(String sql, Object... args) {
-		try (Connection connection = connect(); var statement = connection.prepareStatement(sql)) {
-			for (int i = 0; i < args.length; i++) {
-				statement.setObject(i + 1, args[i]);
-			}
-			return statement.execute() ? -1 : statement.getUpdateCount();
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("Test SQL failed: " + sql, ex);
-		}
+		return OneShotSql.execute(this::connect, sql, args);
 	}
+
 
 	/**
 	 * Runs a query that returns one number, on a connection of its own.
@@ -221,21 +214,9 @@ public final class TestDatabase {
 	 * @return the first column of the first row
 	 */
 	public long queryForLong(String sql, Object... args) {
-		try (Connection connection = connect(); var statement = connection.prepareStatement(sql)) {
-			for (int i = 0; i < args.length; i++) {
-				statement.setObject(i + 1, args[i]);
-			}
-			try (var rs = statement.executeQuery()) {
-				if (!rs.next()) {
-					throw new IllegalStateException("No row from: " + sql);
-				}
-				return rs.getLong(1);
-			}
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("Test SQL failed: " + sql, ex);
-		}
+		return OneShotSql.queryForLong(this::connect, sql, args);
 	}
+
 
 	@Override
 	public String toString() {
