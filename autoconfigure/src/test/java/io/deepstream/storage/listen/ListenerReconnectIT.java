@@ -1,11 +1,9 @@
 package io.deepstream.storage.listen;
 
 import java.net.URI;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,20 +12,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.deepstream.storage.core.ChangeKind;
 import io.deepstream.storage.store.PostgresRecordStore;
-import io.deepstream.storage.store.RecordStoreOptions;
 import io.deepstream.storage.test.TestDatabase;
 import io.deepstream.storage.test.TestSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import tools.jackson.databind.json.JsonMapper;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,9 +33,10 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(TestSchema.class)
 class ListenerReconnectIT {
 
-	private static final Duration WAIT = Duration.ofSeconds(20);
+	private static final Duration WAIT = ListenerFixture.WAIT;
 
-	private static HikariDataSource dataSource;
+	@RegisterExtension
+	static final ListenerFixture fixture = new ListenerFixture();
 
 	private String schema;
 
@@ -49,31 +44,11 @@ class ListenerReconnectIT {
 
 	private PostgresRecordStore store;
 
-	private final List<NotificationListener> listeners = new ArrayList<>();
-
-	@BeforeAll
-	static void createPool() {
-		dataSource = TestDatabase.get().newDataSource(4);
-	}
-
-	@AfterAll
-	static void closePool() {
-		dataSource.close();
-	}
-
 	@BeforeEach
 	void startStore(TestSchema.Name name) {
 		this.schema = name.value();
 		this.database = name.database();
-		this.store = new PostgresRecordStore(dataSource, JsonMapper.builder().build(),
-				RecordStoreOptions.builder().schema(this.schema).writeInterval(Duration.ofMillis(20)).build());
-		this.store.start();
-	}
-
-	@AfterEach
-	void close() {
-		this.listeners.forEach(NotificationListener::close);
-		this.store.close();
+		this.store = fixture.store(this.schema, UnaryOperator.identity());
 	}
 
 	@Test
@@ -210,7 +185,7 @@ class ListenerReconnectIT {
 			}
 			return real.open();
 		}, options().reconnectInitialBackoff(Duration.ofMillis(100)).reconnectMaxBackoff(Duration.ofMillis(400)).build());
-		this.listeners.add(listener);
+		fixture.track(listener);
 		List<MissedNotifications> missed = new CopyOnWriteArrayList<>();
 		listener.onMissedNotifications(missed::add);
 		Recorder recorder = new Recorder();
@@ -241,7 +216,7 @@ class ListenerReconnectIT {
 			.reconnectMaxBackoff(Duration.ofSeconds(60))
 			.stopTimeout(Duration.ofSeconds(30))
 			.build());
-		this.listeners.add(listener);
+		fixture.track(listener);
 		listener.start();
 		await().atMost(WAIT).until(() -> attempts.get() == 1); // now pausing for a minute
 
@@ -279,11 +254,11 @@ class ListenerReconnectIT {
 	}
 
 	private ListenerOptions.Builder options() {
-		return ListenerOptions.builder().schema(this.schema).pollTimeout(Duration.ofMillis(100));
+		return ListenerFixture.options(this.schema);
 	}
 
 	private ListenerConnectionFactory realFactory() {
-		return ListenerConnectionFactory.of(this.database.url(), this.database.username(), this.database.password());
+		return ListenerFixture.connections(this.database);
 	}
 
 	private NotificationListener listener(ListenerConnectionFactory factory, ListenerOptions.Builder options) {
@@ -292,7 +267,7 @@ class ListenerReconnectIT {
 
 	private NotificationListener listener(ListenerConnectionFactory factory, ListenerOptions options) {
 		NotificationListener listener = new NotificationListener(factory, options);
-		this.listeners.add(listener);
+		fixture.track(listener);
 		listener.start();
 		return listener;
 	}

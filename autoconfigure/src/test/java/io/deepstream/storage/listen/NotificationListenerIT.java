@@ -4,32 +4,26 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.deepstream.storage.core.ChangeKind;
 import io.deepstream.storage.core.Identifiers;
 import io.deepstream.storage.core.NotificationSwitches;
 import io.deepstream.storage.store.PostgresRecordStore;
-import io.deepstream.storage.store.RecordStoreOptions;
 import io.deepstream.storage.test.TestDatabase;
 import io.deepstream.storage.test.TestSchema;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import tools.jackson.databind.json.JsonMapper;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -42,9 +36,10 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(TestSchema.class)
 class NotificationListenerIT {
 
-	private static final Duration WAIT = Duration.ofSeconds(20);
+	private static final Duration WAIT = ListenerFixture.WAIT;
 
-	private static HikariDataSource dataSource;
+	@RegisterExtension
+	static final ListenerFixture fixture = new ListenerFixture();
 
 	private String schema;
 
@@ -52,31 +47,11 @@ class NotificationListenerIT {
 
 	private PostgresRecordStore store;
 
-	private final List<NotificationListener> listeners = new ArrayList<>();
-
-	@BeforeAll
-	static void createPool() {
-		dataSource = TestDatabase.get().newDataSource(4);
-	}
-
-	@AfterAll
-	static void closePool() {
-		dataSource.close();
-	}
-
 	@BeforeEach
 	void startStore(TestSchema.Name name) {
 		this.schema = name.value();
 		this.database = name.database();
-		this.store = new PostgresRecordStore(dataSource, JsonMapper.builder().build(),
-				RecordStoreOptions.builder().schema(this.schema).writeInterval(Duration.ofMillis(20)).build());
-		this.store.start();
-	}
-
-	@AfterEach
-	void close() {
-		this.listeners.forEach(NotificationListener::close);
-		this.store.close();
+		this.store = fixture.store(this.schema, UnaryOperator.identity());
 	}
 
 	@Test
@@ -347,15 +322,11 @@ class NotificationListenerIT {
 	}
 
 	private ListenerOptions.Builder options() {
-		return ListenerOptions.builder().schema(this.schema).pollTimeout(Duration.ofMillis(100));
+		return ListenerFixture.options(this.schema);
 	}
 
 	private NotificationListener listener(ListenerOptions.Builder options) {
-		NotificationListener listener = new NotificationListener(
-				ListenerConnectionFactory.of(this.database.url(), this.database.username(), this.database.password()),
-				options.build());
-		this.listeners.add(listener);
-		return listener;
+		return fixture.track(new NotificationListener(ListenerFixture.connections(this.database), options.build()));
 	}
 
 	private NotificationListener started(ListenerOptions.Builder options) {

@@ -10,21 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.deepstream.storage.core.ChangeKind;
 import io.deepstream.storage.core.Identifiers;
 import io.deepstream.storage.core.NotificationSwitches;
 import io.deepstream.storage.store.PostgresRecordStore;
-import io.deepstream.storage.store.RecordStoreOptions;
 import io.deepstream.storage.test.TestDatabase;
 import io.deepstream.storage.test.TestSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import tools.jackson.databind.json.JsonMapper;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,37 +32,19 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(TestSchema.class)
 class NotificationSwitchesIT {
 
-	private static final Duration WAIT = Duration.ofSeconds(20);
+	private static final Duration WAIT = ListenerFixture.WAIT;
 
-	private static HikariDataSource dataSource;
+	@RegisterExtension
+	static final ListenerFixture fixture = new ListenerFixture();
 
 	private String schema;
 
 	private TestDatabase database;
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
-
-	@BeforeAll
-	static void createPool() {
-		dataSource = TestDatabase.get().newDataSource(4);
-	}
-
-	@AfterAll
-	static void closePool() {
-		dataSource.close();
-	}
-
 	@BeforeEach
 	void setUp(TestSchema.Name name) {
 		this.schema = name.value();
 		this.database = name.database();
-	}
-
-	@AfterEach
-	void close() throws Exception {
-		for (AutoCloseable resource : this.resources) {
-			resource.close();
-		}
 	}
 
 	@Test
@@ -135,26 +112,12 @@ class NotificationSwitchesIT {
 	}
 
 	private PostgresRecordStore store(NotificationSwitches switches) {
-		PostgresRecordStore store = new PostgresRecordStore(dataSource, JsonMapper.builder().build(),
-				RecordStoreOptions.builder()
-					.schema(this.schema)
-					.writeInterval(Duration.ofMillis(20))
-					.notifications(switches)
-					.build());
-		store.start();
-		this.resources.add(store);
-		return store;
+		return fixture.store(this.schema, (options) -> options.notifications(switches));
 	}
 
 	private NotificationListener listener(NotificationSwitches switches) {
-		NotificationListener listener = new NotificationListener(
-				ListenerConnectionFactory.of(this.database.url(), this.database.username(), this.database.password()),
-				ListenerOptions.builder()
-					.schema(this.schema)
-					.notifications(switches)
-					.pollTimeout(Duration.ofMillis(100))
-					.build());
-		this.resources.add(listener);
+		NotificationListener listener = fixture.track(new NotificationListener(ListenerFixture.connections(this.database),
+				ListenerFixture.options(this.schema).notifications(switches).build()));
 		listener.start();
 		return listener;
 	}
