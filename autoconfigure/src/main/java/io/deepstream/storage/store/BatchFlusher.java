@@ -2,13 +2,13 @@ package io.deepstream.storage.store;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,24 +90,19 @@ final class BatchFlusher {
 	}
 
 	private void writeAndSettle(TableBatch batch) {
-		@Nullable RecordWriteException failure;
+		BatchOutcome outcome;
 		try {
-			failure = this.writer.write(batch);
+			outcome = this.writer.write(batch);
 		}
 		catch (RuntimeException | Error ex) {
-			failure = new RecordWriteException("Write to " + batch.table() + " failed unexpectedly", ex);
+			outcome = new BatchOutcome(new RecordWriteException("Write to " + batch.table() + " failed unexpectedly", ex),
+					Map.of());
 		}
 		// Release first, then settle: a caller resumed by its future finds the write committed in the
 		// database (or, after a failure, no longer readable), no longer counted as buffered, and the
 		// room it took free again.
 		this.buffer.done(batch);
-		if (failure == null) {
-			batch.writes().forEach(PendingWrite::complete);
-		}
-		else {
-			RecordWriteException cause = failure;
-			batch.writes().forEach((write) -> write.fail(cause));
-		}
+		outcome.settle(batch);
 	}
 
 	/**

@@ -6,22 +6,28 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
 import io.deepstream.storage.core.Identifiers;
 import io.deepstream.storage.core.SqlStates;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes one {@link TableBatch} in one transaction: all upserts in one statement (ids, versions and
- * values as three array parameters, expanded by {@code unnest}) and all deletes in another. A missing
+ * values as three array parameters, expanded by {@code unnest}), all conditional upserts in another
+ * (PostgreSQL checks each one's expected version as it writes, and reports which applied), and all
+ * deletes in a third. A missing
  * table is created and the batch retried; transient failures are retried with capped exponential
  * backoff; only then do the writes' futures fail. Futures complete only after commit.
  */
@@ -42,35 +48,41 @@ final class BatchWriter {
 
 	private final RecordStoreObserver observer;
 
+	private final JsonCodec json;
+
 	BatchWriter(DataSource dataSource, RecordStoreOptions options, TableManager tables, StoreStatistics statistics,
-			RecordStoreObserver observer) {
+			RecordStoreObserver observer, JsonCodec json) {
 		this.dataSource = dataSource;
 		this.options = options;
 		this.tables = tables;
 		this.statistics = statistics;
 		this.observer = observer;
+		this.json = json;
 	}
 
 	/**
 	 * Writes the batch, retrying as needed. Does not settle the futures: the caller does, after it has
 	 * released the batch from the buffer.
-	 * @return null if the batch committed, otherwise the failure to complete its futures with
+	 * @return the outcome: committed (with the conditional writes that did not apply), or failed
 	 */
-	@Nullable RecordWriteException write(TableBatch batch) {
+	BatchOutcome write(TableBatch batch) {
 		long start = System.nanoTime();
 		int retries = 0;
 		int creations = 0;
 		while (true) {
 			Exception failure;
 			try {
-				boolean mayBeEmpty = execute(batch);
+				Executed executed = execute(batch);
+				Map<PendingWrite, StoredRecord> conflicts = executed.conflicts();
 				this.statistics.batchesCommitted.increment();
-				this.statistics.writesCommitted.add(countWaiters(batch));
+				this.statistics.writesCommitted.add(countWaiters(batch.writes()) - countWaiters(conflicts.keySet()));
+				this.statistics.writesConflicted.add(conflicts.size());
 				this.observer.batchCommitted(batch.table(), batch.size(), System.nanoTime() - start);
-				if (mayBeEmpty) {
+				this.observer.recordsCommitted(batch.table(), committedIds(batch, conflicts));
+				if (executed.mayBeEmpty()) {
 					dropIfEmpty(batch.table());
 				}
-				return null;
+				return new BatchOutcome(null, conflicts);
 			}
 			catch (SQLException | RuntimeException ex) {
 				failure = ex;
@@ -96,8 +108,18 @@ final class BatchWriter {
 					continue;
 				}
 			}
-			return fail(batch, failure);
+			return new BatchOutcome(fail(batch, failure), Map.of());
 		}
+	}
+
+	private static List<String> committedIds(TableBatch batch, Map<PendingWrite, StoredRecord> conflicts) {
+		List<String> ids = new ArrayList<>(batch.size() - conflicts.size());
+		for (PendingWrite write : batch.writes()) {
+			if (!conflicts.containsKey(write)) {
+				ids.add(write.id());
+			}
+		}
+		return ids;
 	}
 
 	private void dropIfEmpty(String table) {
@@ -111,19 +133,30 @@ final class BatchWriter {
 	}
 
 	/**
-	 * Runs the batch's statements in one transaction.
-	 * @return whether the batch deleted rows and the table looked empty before commit
+	 * What a batch's transaction did.
+	 * @param mayBeEmpty whether it deleted rows and the table looked empty before commit
+	 * @param conflicts the conditional writes that did not apply, with the record as it is
 	 */
-	private boolean execute(TableBatch batch) throws SQLException {
+	private record Executed(boolean mayBeEmpty, Map<PendingWrite, StoredRecord> conflicts) {
+	}
+
+	/** Runs the batch's statements in one transaction. */
+	private Executed execute(TableBatch batch) throws SQLException {
 		Map<PendingWrite.Guard, List<PendingWrite>> upserts = new EnumMap<>(PendingWrite.Guard.class);
+		List<PendingWrite> conditionals = new ArrayList<>();
 		List<String> deletes = new ArrayList<>();
 		// Rows are locked in the order they are written: as every process writes them in id order, two
 		// batches of the same records (from two processes) wait for each other instead of deadlocking.
 		List<PendingWrite> writes = new ArrayList<>(batch.writes());
 		writes.sort(Comparator.comparing(PendingWrite::id));
+		boolean creates = false;
 		for (PendingWrite write : writes) {
 			if (write.isDelete()) {
 				deletes.add(write.id());
+			}
+			else if (write.isConditional()) {
+				conditionals.add(write);
+				creates |= write.expected() == -1;
 			}
 			else {
 				// Without the guard every upsert replaces the row, as the reference's statement does.
@@ -131,28 +164,35 @@ final class BatchWriter {
 				upserts.computeIfAbsent(guard, (key) -> new ArrayList<>(batch.size())).add(write);
 			}
 		}
+		creates |= !upserts.isEmpty();
 		String qualified = Identifiers.qualify(this.options.schema(), batch.table());
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
 				boolean mayBeEmpty = false;
-				if (upserts.size() + (deletes.isEmpty() ? 0 : 1) > 1) {
+				Map<PendingWrite, StoredRecord> conflicts = Map.of();
+				if (upserts.size() + (conditionals.isEmpty() ? 0 : 1) + (deletes.isEmpty() ? 0 : 1) > 1) {
 					lockRows(connection, qualified, writes);
 				}
 				// At most one write per id in a batch: the statements touch different rows.
 				for (Map.Entry<PendingWrite.Guard, List<PendingWrite>> group : upserts.entrySet()) {
 					upsert(connection, upsertSql(qualified, group.getKey()), group.getValue());
 				}
+				if (!conditionals.isEmpty()) {
+					conflicts = writeConditionally(connection, qualified, conditionals);
+				}
 				if (!deletes.isEmpty()) {
-					mayBeEmpty = delete(connection, qualified, deletes, upserts.isEmpty());
+					mayBeEmpty = delete(connection, qualified, deletes, upserts.isEmpty() && conditionals.isEmpty());
 				}
 				connection.commit();
-				return mayBeEmpty;
+				return new Executed(mayBeEmpty, conflicts);
 			}
 			catch (SQLException | RuntimeException ex) {
 				rollbackQuietly(connection, ex);
-				if (upserts.isEmpty() && SqlStates.hasState(ex, SqlStates.UNDEFINED_TABLE)) {
-					return false; // deleting from a table that does not exist: nothing to do
+				if (!creates && SqlStates.hasState(ex, SqlStates.UNDEFINED_TABLE)) {
+					// No write here creates a row: in a table that does not exist, deletes have nothing to
+					// do and conditional updates find no record.
+					return new Executed(false, allMissing(conditionals));
 				}
 				throw ex;
 			}
@@ -160,6 +200,85 @@ final class BatchWriter {
 				resetQuietly(connection);
 			}
 		}
+	}
+
+	private static Map<PendingWrite, StoredRecord> allMissing(List<PendingWrite> conditionals) {
+		Map<PendingWrite, StoredRecord> conflicts = new IdentityHashMap<>();
+		conditionals.forEach((write) -> conflicts.put(write, StoredRecord.MISSING));
+		return conflicts;
+	}
+
+	/**
+	 * Writes the conditional upserts in one statement: those expecting no record insert it unless it
+	 * exists, the others update it where its version is the expected one (PostgreSQL re-checks that
+	 * against a row another transaction changed meanwhile). Then reads the records of those that did
+	 * not apply, in the same transaction.
+	 * @return the writes that did not apply, each with its record as it is
+	 */
+	private Map<PendingWrite, StoredRecord> writeConditionally(Connection connection, String qualified,
+			List<PendingWrite> conditionals) throws SQLException {
+		int n = conditionals.size();
+		String[] ids = new String[n];
+		Integer[] expected = new Integer[n];
+		Integer[] versions = new Integer[n];
+		String[] values = new String[n];
+		for (int i = 0; i < n; i++) {
+			PendingWrite write = conditionals.get(i);
+			ids[i] = write.id();
+			expected[i] = write.expected();
+			versions[i] = write.version();
+			values[i] = write.json();
+		}
+		Set<String> applied = new HashSet<>();
+		try (PreparedStatement statement = connection.prepareStatement(conditionalSql(qualified))) {
+			statement.setArray(1, connection.createArrayOf("text", ids));
+			statement.setArray(2, connection.createArrayOf("int4", expected));
+			statement.setArray(3, connection.createArrayOf("int4", versions));
+			statement.setArray(4, connection.createArrayOf("text", values));
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					applied.add(rs.getString(1));
+				}
+			}
+		}
+		if (applied.size() == n) {
+			return Map.of();
+		}
+		Map<String, PendingWrite> conflicted = new HashMap<>();
+		for (PendingWrite write : conditionals) {
+			if (!applied.contains(write.id())) {
+				conflicted.put(write.id(), write);
+			}
+		}
+		Map<PendingWrite, StoredRecord> conflicts = new IdentityHashMap<>();
+		try (PreparedStatement query = connection.prepareStatement(
+				"SELECT id, COALESCE(version, 0), val::text FROM " + qualified + " WHERE id = ANY (?::text[])")) {
+			query.setArray(1, connection.createArrayOf("text", conflicted.keySet().toArray(String[]::new)));
+			try (ResultSet rs = query.executeQuery()) {
+				while (rs.next()) {
+					PendingWrite write = conflicted.remove(rs.getString(1));
+					if (write != null) {
+						conflicts.put(write, new StoredRecord(rs.getInt(2), this.json.read(rs.getString(3))));
+					}
+				}
+			}
+		}
+		conflicted.values().forEach((write) -> conflicts.put(write, StoredRecord.MISSING));
+		return conflicts;
+	}
+
+	/**
+	 * The conditional upsert: ids, expected versions, new versions and values as four arrays. A row
+	 * whose version is NULL (the reference's column allows it) reads as version 0, here as in reads.
+	 */
+	String conditionalSql(String qualified) {
+		String value = this.options.useJsonb() ? "u.val::jsonb" : "u.val";
+		return "WITH u AS (SELECT * FROM unnest(?::text[], ?::int4[], ?::int4[], ?::text[]) AS u(id, expected, version, val)),"
+				+ " created AS (INSERT INTO " + qualified + " AS t (id, version, val) SELECT u.id, u.version, " + value
+				+ " FROM u WHERE u.expected = -1 ON CONFLICT (id) DO NOTHING RETURNING t.id),"
+				+ " updated AS (UPDATE " + qualified + " AS t SET version = u.version, val = " + value
+				+ " FROM u WHERE t.id = u.id AND u.expected <> -1 AND COALESCE(t.version, 0) = u.expected RETURNING t.id)"
+				+ " SELECT id FROM created UNION ALL SELECT id FROM updated";
 	}
 
 	/**
@@ -252,7 +371,7 @@ final class BatchWriter {
 
 	private RecordWriteException fail(TableBatch batch, Throwable cause) {
 		this.statistics.batchesFailed.increment();
-		this.statistics.writesFailed.add(countWaiters(batch));
+		this.statistics.writesFailed.add(countWaiters(batch.writes()));
 		this.observer.batchFailed(batch.table(), batch.size(), cause);
 		logger.warn("Failed to write {} records to {}.{}: {}", batch.size(), this.options.schema(), batch.table(),
 				cause.getMessage());
@@ -260,9 +379,9 @@ final class BatchWriter {
 				+ cause.getMessage(), cause);
 	}
 
-	private static long countWaiters(TableBatch batch) {
+	private static long countWaiters(Collection<PendingWrite> writes) {
 		long count = 0;
-		for (PendingWrite write : batch.writes()) {
+		for (PendingWrite write : writes) {
 			count += write.waiterCount();
 		}
 		return count;

@@ -9,10 +9,11 @@ import io.deepstream.storage.core.RecordKey;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One buffered operation on one record: an upsert (with version and JSON text) or a delete, and the
- * futures of every caller whose write it stands for. When a later write to the same record arrives
- * before the flush, the two are {@linkplain #coalesce coalesced} into one, which takes over the
- * earlier callers' futures: they complete when it commits.
+ * One buffered operation on one record: an upsert (with version and JSON text), a conditional upsert
+ * (applied only if the stored version is the one the caller expects), or a delete, and the futures of
+ * every caller whose write it stands for. When a later write to the same record arrives before the
+ * flush, the two are {@linkplain #merge merged} into one where that has the effect of writing both in
+ * turn; the merged write takes over the earlier callers' futures: they complete when it commits.
  */
 final class PendingWrite {
 
@@ -40,9 +41,15 @@ final class PendingWrite {
 
 	}
 
+	/** The expected version of an unconditional write. */
+	static final int UNCONDITIONAL = Integer.MIN_VALUE;
+
 	private final String id;
 
 	private final int version;
+
+	/** The stored version this write requires ({@code -1}: no row), or {@link #UNCONDITIONAL}. */
+	private final int expected;
 
 	private final @Nullable String json;
 
@@ -58,7 +65,12 @@ final class PendingWrite {
 	private @Nullable Throwable failure;
 
 	private PendingWrite(String id, int version, @Nullable String json, Guard guard) {
+		this(id, UNCONDITIONAL, version, json, guard);
+	}
+
+	private PendingWrite(String id, int expected, int version, @Nullable String json, Guard guard) {
 		this.id = id;
+		this.expected = expected;
 		this.version = version;
 		this.json = json;
 		this.guard = guard;
@@ -68,8 +80,58 @@ final class PendingWrite {
 		return new PendingWrite(id, version, json, Guard.VERSIONED);
 	}
 
+	/**
+	 * An upsert that applies only if the stored version is {@code expected} at the time its batch
+	 * runs ({@code -1}: only if the record does not exist), checked by PostgreSQL in the batch's own
+	 * statement.
+	 */
+	static PendingWrite conditional(String id, int expected, int version, String json) {
+		return new PendingWrite(id, expected, version, json, Guard.REPLACE);
+	}
+
 	static PendingWrite delete(String id) {
 		return new PendingWrite(id, -1, null, Guard.REPLACE);
+	}
+
+	/**
+	 * The one write that has the effect of {@code queued} followed by {@code next}, both to the same
+	 * record and not yet flushed, or null when there is none and {@code next} must be written in a
+	 * batch after {@code queued}'s. Without conditional writes it is the reference's rule (the later
+	 * write wins) or, with the version guard, {@link #coalesce}. A conditional write merges only where
+	 * its condition is decided by the write before it:
+	 * <ul>
+	 * <li>after a write that leaves the row at a known version (a conditional one, a delete, or any
+	 * upsert that replaces the row), expecting that very version: the merged write is the earlier
+	 * write's condition (if any) with the later one's version and value. If the merged write
+	 * conflicts, both callers learn of it: the later one's expectation rested on the earlier
+	 * write;</li>
+	 * <li>in every other case (expecting another version, or after an upsert whose outcome depends on
+	 * the stored version) it goes in the next batch, where PostgreSQL decides.</li>
+	 * </ul>
+	 * A write after a conditional one goes in the next batch too, so that the conditional one's caller
+	 * learns whether it applied.
+	 * @param queued the write in the buffer
+	 * @param next the write arriving
+	 * @param versionGuard whether the store runs with the version guard
+	 * @return the merged write (possibly {@code queued} or {@code next} itself), or null
+	 */
+	static @Nullable PendingWrite merge(PendingWrite queued, PendingWrite next, boolean versionGuard) {
+		if (!next.isConditional()) {
+			if (queued.isConditional()) {
+				return null;
+			}
+			return versionGuard ? coalesce(queued, next) : next;
+		}
+		if (queued.isConditional()) {
+			return (next.expected == queued.version)
+					? new PendingWrite(next.id, queued.expected, next.version, next.json, Guard.REPLACE) : null;
+		}
+		boolean knownOutcome = queued.isDelete() || !versionGuard || queued.guard == Guard.REPLACE;
+		if (knownOutcome && next.expected == queued.version) {
+			// the earlier write always applies, so the later one's condition holds: an upsert that replaces the row
+			return new PendingWrite(next.id, next.version, next.json, Guard.REPLACE);
+		}
+		return null;
 	}
 
 	/**
@@ -116,6 +178,16 @@ final class PendingWrite {
 
 	String id() {
 		return this.id;
+	}
+
+	/** Whether this upsert applies only at an expected stored version. */
+	boolean isConditional() {
+		return this.expected != UNCONDITIONAL;
+	}
+
+	/** The stored version this conditional write requires ({@code -1}: no row). */
+	int expected() {
+		return this.expected;
 	}
 
 	int version() {

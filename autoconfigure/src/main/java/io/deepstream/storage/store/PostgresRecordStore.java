@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -53,6 +55,9 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * listener and the pool.
 	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	/** How many conditional writes {@link #update(String, Function)} tries before it gives up. */
+	public static final int DEFAULT_UPDATE_ATTEMPTS = 16;
 
 	/** How long {@link #close()} waits for the last batches, retries included. */
 	public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
@@ -97,7 +102,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 				options.bufferFullTimeout(), options.versionGuard());
 		this.statistics = new StoreStatistics(this.buffer);
 		TableManager tables = new TableManager(dataSource, options, this.statistics);
-		BatchWriter writer = new BatchWriter(dataSource, options, tables, this.statistics, observer);
+		BatchWriter writer = new BatchWriter(dataSource, options, tables, this.statistics, observer, this.json);
 		this.flusher = new BatchFlusher(this.buffer, writer, options.writeInterval(), options.flushThreads());
 		this.schemaInitializer = new SchemaInitializer(dataSource);
 	}
@@ -138,6 +143,97 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	}
 
 	/**
+	 * Buffers a conditional write: it applies only if, when its batch runs, the record's stored version
+	 * is {@code expectedVersion} ({@code -1}: only if the record does not exist). PostgreSQL checks this
+	 * in the batch's own statement, so no other writer (a deepstream server, another process) can come
+	 * in between. deepstream's own rule is {@code version == expectedVersion + 1}.
+	 * <p>
+	 * A write of the same record still buffered counts as stored: expecting its version is expecting
+	 * what it writes (see {@code docs/reliability.md}).
+	 * @param key the record name
+	 * @param expectedVersion the version the record must have, {@code -1} for a record that must not exist
+	 * @param version the version to store
+	 * @param value the value: a {@link JsonNode} or any object Jackson can write (not null)
+	 * @return a future that completes once the write is committed; it fails with
+	 * {@link VersionConflictException} (carrying the record as found) if the version was another, and
+	 * with {@link RecordWriteException} if the batch could not be written. Other writes of the batch
+	 * are not affected by a conflict
+	 * @throws IllegalArgumentException for an invalid record name, value or expected version (nothing is buffered)
+	 * @throws BufferFullException if the buffer has no room
+	 */
+	public CompletableFuture<Void> compareAndSet(String key, int expectedVersion, int version, Object value) {
+		RecordKey recordKey = RecordKey.parse(key, this.options.defaultTable());
+		if (expectedVersion < -1) {
+			throw new IllegalArgumentException("Expected version of record '" + key + "' must be -1 (no record) or more, not "
+					+ expectedVersion);
+		}
+		String text = this.json.write(key, value);
+		return accept(recordKey, PendingWrite.conditional(recordKey.id(), expectedVersion, version, text));
+	}
+
+	/**
+	 * Changes a record by deepstream's version rule, safe against every other writer: reads it (a write
+	 * still buffered included), applies {@code change} to its value, and writes the result at version
+	 * + 1 with {@link #compareAndSet}. When another writer got there first, {@code change} is applied
+	 * again to the record as that conflict found it, up to {@link #DEFAULT_UPDATE_ATTEMPTS} times.
+	 * @param key the record name
+	 * @param change the new value from the current one (null when the record does not exist, which
+	 * is then written at version 0); it may run more than once, on another thread, and must not block
+	 * @return a future of the record as written, failing with {@link VersionConflictException} when
+	 * every attempt met a conflict, or with what {@code change} or the write failed with
+	 */
+	public CompletableFuture<StoredRecord> update(String key, Function<@Nullable JsonNode, ?> change) {
+		return update(key, DEFAULT_UPDATE_ATTEMPTS, change);
+	}
+
+	/**
+	 * {@link #update(String, Function)} with a given number of attempts.
+	 * @param key the record name
+	 * @param maxAttempts how many conditional writes to try, at least 1
+	 * @param change the new value from the current one
+	 * @return a future of the record as written
+	 */
+	public CompletableFuture<StoredRecord> update(String key, int maxAttempts, Function<@Nullable JsonNode, ?> change) {
+		if (maxAttempts < 1) {
+			throw new IllegalArgumentException("maxAttempts must be at least 1, not " + maxAttempts);
+		}
+		RecordKey recordKey = RecordKey.parse(key, this.options.defaultTable());
+		return attemptUpdate(key, recordKey, get(key), maxAttempts, change);
+	}
+
+	private CompletableFuture<StoredRecord> attemptUpdate(String key, RecordKey recordKey, StoredRecord current,
+			int attemptsLeft, Function<@Nullable JsonNode, ?> change) {
+		String text;
+		CompletableFuture<Void> written;
+		int version = current.version() + 1;
+		try {
+			text = this.json.write(key, change.apply(current.value()));
+			written = accept(recordKey, PendingWrite.conditional(recordKey.id(), current.version(), version, text));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		// The retry runs off the flusher's thread, which settles the future: it may wait for room in the buffer.
+		return written.handleAsync((done, failure) -> {
+			if (failure == null) {
+				return CompletableFuture.completedFuture(new StoredRecord(version, this.json.read(text)));
+			}
+			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+			if (cause instanceof VersionConflictException conflict && attemptsLeft > 1) {
+				PendingWrite pending = this.buffer.visible(recordKey);
+				StoredRecord latest = (pending != null) ? visibleRecord(pending) : conflict.getCurrent();
+				return attemptUpdate(key, recordKey, latest, attemptsLeft - 1, change);
+			}
+			return CompletableFuture.<StoredRecord>failedFuture(cause);
+		}).thenCompose(Function.identity());
+	}
+
+	private StoredRecord visibleRecord(PendingWrite pending) {
+		String text = pending.json();
+		return (text != null) ? new StoredRecord(pending.version(), this.json.read(text)) : StoredRecord.MISSING;
+	}
+
+	/**
 	 * Reads a record, including a write of it that is still buffered.
 	 * @param key the record name
 	 * @return the record, or {@link StoredRecord#MISSING} (version -1)
@@ -146,8 +242,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 		RecordKey recordKey = RecordKey.parse(key, this.options.defaultTable());
 		PendingWrite pending = this.buffer.visible(recordKey);
 		if (pending != null) {
-			String text = pending.json();
-			return (text != null) ? new StoredRecord(pending.version(), this.json.read(text)) : StoredRecord.MISSING;
+			return visibleRecord(pending);
 		}
 		String sql = "SELECT version, val::text FROM " + Identifiers.qualify(this.options.schema(), recordKey.table())
 				+ " WHERE id = ?";

@@ -1,5 +1,7 @@
 package io.deepstream.storage.store;
 
+import java.util.List;
+
 /**
  * Told about every flush, for metrics and logs. Called on flusher threads: implementations must be
  * quick and thread-safe. Every method does nothing by default.
@@ -17,6 +19,17 @@ public interface RecordStoreObserver {
 	 * @param nanos how long writing it took, retries included
 	 */
 	default void batchCommitted(String table, int writes, long nanos) {
+	}
+
+	/**
+	 * The records of a batch were committed: every write of the batch but conditional writes that did
+	 * not apply. Called after {@link #batchCommitted} and before the writes' futures complete, so what
+	 * an observer does here (such as queueing the names to announce them to a deepstream server) has
+	 * happened when a caller sees its write complete.
+	 * @param table the table
+	 * @param ids the ids of the records written or deleted, each once
+	 */
+	default void recordsCommitted(String table, List<String> ids) {
 	}
 
 	/**

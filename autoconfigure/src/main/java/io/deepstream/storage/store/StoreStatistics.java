@@ -13,6 +13,8 @@ public final class StoreStatistics {
 
 	final LongAdder writesFailed = new LongAdder();
 
+	final LongAdder writesConflicted = new LongAdder();
+
 	final LongAdder batchesCommitted = new LongAdder();
 
 	final LongAdder batchesFailed = new LongAdder();
@@ -42,6 +44,11 @@ public final class StoreStatistics {
 	/** @return writes whose future failed */
 	public long writesFailed() {
 		return this.writesFailed.sum();
+	}
+
+	/** @return conditional writes that did not apply because the record had another version */
+	public long writesConflicted() {
+		return this.writesConflicted.sum();
 	}
 
 	/** @return batches committed */

@@ -1,7 +1,9 @@
 package io.deepstream.storage.store;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -73,8 +75,11 @@ final class WriteBuffer {
 
 	/**
 	 * Buffers a write. An earlier queued write to the same record is replaced and hands its callers
-	 * over: by the later write, as the reference does, or with the version guard on by what
-	 * {@link PendingWrite#coalesce} makes of the two (a stale write does not replace a newer one).
+	 * over where {@link PendingWrite#merge} can make one write of the two: the later write, as the
+	 * reference does, or with the version guard what {@link PendingWrite#coalesce} makes of them (a
+	 * stale write does not replace a newer one). Where it cannot (a conditional write whose condition
+	 * the earlier write does not decide, or any write after a conditional one), the write queues up
+	 * behind the earlier one and goes in a later batch of its table.
 	 * @return the future of this caller
 	 * @throws BufferFullException if there is no room (at once, or after the timeout)
 	 * @throws InterruptedException if interrupted while waiting for room
@@ -83,23 +88,27 @@ final class WriteBuffer {
 		this.lock.lockInterruptibly();
 		try {
 			requireOpen();
-			PendingWrite queued = queued(key);
-			if (queued == null) {
+			PendingWrite last = lastWrite(key);
+			PendingWrite merged = (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
+			if (merged == null) {
 				awaitRoom();
-				queued = queued(key);
+				last = lastWrite(key);
+				merged = (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
 			}
 			TableQueue queue = this.queues.computeIfAbsent(key.table(), (table) -> new TableQueue());
-			PendingWrite next = write;
-			if (queued != null) {
-				next = this.versionGuard ? PendingWrite.coalesce(queued, write) : write;
-				if (next != queued) {
-					next.takeWaitersOf(queued);
+			PendingWrite next;
+			if (merged != null && last != null) {
+				next = merged;
+				if (next != last) {
+					next.takeWaitersOf(last);
+					queue.replaceLast(key.id(), next);
 				}
 			}
 			else {
+				next = write;
 				this.uncommitted++;
+				queue.append(key.id(), next, last != null);
 			}
-			queue.pending.put(key.id(), next);
 			next.bufferedAs(key);
 			this.visible.put(key, next);
 			CompletableFuture<Void> future = next.addWaiter();
@@ -116,9 +125,10 @@ final class WriteBuffer {
 		}
 	}
 
-	private @Nullable PendingWrite queued(RecordKey key) {
+	/** The newest queued (not in-flight) write of a record: the last of its chain, if it has one. */
+	private @Nullable PendingWrite lastWrite(RecordKey key) {
 		TableQueue queue = this.queues.get(key.table());
-		return (queue != null) ? queue.pending.get(key.id()) : null;
+		return (queue != null) ? queue.last(key.id()) : null;
 	}
 
 	private void awaitRoom() throws InterruptedException {
@@ -169,12 +179,16 @@ final class WriteBuffer {
 		try {
 			List<PendingWrite> abandoned = new ArrayList<>();
 			for (Map.Entry<String, TableQueue> entry : this.queues.entrySet()) {
-				for (PendingWrite write : entry.getValue().pending.values()) {
+				TableQueue queue = entry.getValue();
+				List<PendingWrite> queued = new ArrayList<>(queue.pending.values());
+				queue.later.values().forEach(queued::addAll);
+				for (PendingWrite write : queued) {
 					abandoned.add(write);
 					this.visible.remove(write.key(entry.getKey()), write);
 				}
-				this.uncommitted -= entry.getValue().pending.size();
-				entry.getValue().pending.clear();
+				this.uncommitted -= queued.size();
+				queue.pending.clear();
+				queue.later.clear();
 			}
 			this.queues.values().removeIf((queue) -> !queue.inFlight);
 			this.ready.clear();
@@ -244,6 +258,7 @@ final class WriteBuffer {
 					writes.add(it.next());
 					it.remove();
 				}
+				queue.promoteSuccessors(writes);
 				queue.inFlight = true;
 				queue.backlog = false;
 				settled.add(table);
@@ -348,12 +363,60 @@ final class WriteBuffer {
 
 	private static final class TableQueue {
 
+		/** At most one write per id: the next batch is taken from here. */
 		private final LinkedHashMap<String, PendingWrite> pending = new LinkedHashMap<>();
+
+		/**
+		 * Writes that must go in a later batch than the pending write of their id, in order. An id has
+		 * an entry here only while it has a pending write.
+		 */
+		private final Map<String, ArrayDeque<PendingWrite>> later = new HashMap<>();
 
 		private boolean inFlight;
 
 		/** Whether the pending writes queued up while a batch was in flight, and go next. */
 		private boolean backlog;
+
+		@Nullable PendingWrite last(String id) {
+			ArrayDeque<PendingWrite> chain = this.later.get(id);
+			return (chain != null) ? chain.peekLast() : this.pending.get(id);
+		}
+
+		void replaceLast(String id, PendingWrite write) {
+			ArrayDeque<PendingWrite> chain = this.later.get(id);
+			if (chain != null) {
+				chain.pollLast();
+				chain.addLast(write);
+			}
+			else {
+				this.pending.put(id, write);
+			}
+		}
+
+		void append(String id, PendingWrite write, boolean behindQueued) {
+			if (behindQueued) {
+				this.later.computeIfAbsent(id, (key) -> new ArrayDeque<>(2)).addLast(write);
+			}
+			else {
+				this.pending.put(id, write);
+			}
+		}
+
+		/** After a batch was taken: the next write of each id it took, if any, is pending now. */
+		void promoteSuccessors(List<PendingWrite> taken) {
+			if (this.later.isEmpty()) {
+				return;
+			}
+			for (PendingWrite write : taken) {
+				ArrayDeque<PendingWrite> chain = this.later.get(write.id());
+				if (chain != null) {
+					this.pending.put(write.id(), chain.pollFirst());
+					if (chain.isEmpty()) {
+						this.later.remove(write.id());
+					}
+				}
+			}
+		}
 
 	}
 
