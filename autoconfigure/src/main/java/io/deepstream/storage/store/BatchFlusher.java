@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Drains the {@link WriteBuffer}: every {@code writeInterval} it takes a batch from each table with
@@ -90,7 +91,7 @@ final class BatchFlusher {
 	}
 
 	private void writeAndSettle(TableBatch batch) {
-		@Nullable RecordWriteException failure;
+		@Nullable DataAccessException failure;
 		try {
 			failure = this.writer.write(batch);
 		}
@@ -105,7 +106,7 @@ final class BatchFlusher {
 			batch.writes().forEach(PendingWrite::complete);
 		}
 		else {
-			RecordWriteException cause = failure;
+			DataAccessException cause = failure;
 			batch.writes().forEach((write) -> write.fail(cause));
 		}
 	}

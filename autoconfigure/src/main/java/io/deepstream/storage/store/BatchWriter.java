@@ -18,6 +18,7 @@ import io.deepstream.storage.core.SqlStates;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Writes one {@link TableBatch} in one transaction: all upserts in one statement (ids, versions and
@@ -54,9 +55,10 @@ final class BatchWriter {
 	/**
 	 * Writes the batch, retrying as needed. Does not settle the futures: the caller does, after it has
 	 * released the batch from the buffer.
-	 * @return null if the batch committed, otherwise the failure to complete its futures with
+	 * @return null if the batch committed, otherwise the failure to complete its futures with (a
+	 * {@link TransientRecordWriteException} or a {@link RecordWriteException})
 	 */
-	@Nullable RecordWriteException write(TableBatch batch) {
+	@Nullable DataAccessException write(TableBatch batch) {
 		long start = System.nanoTime();
 		int retries = 0;
 		int creations = 0;
@@ -250,14 +252,19 @@ final class BatchWriter {
 		}
 	}
 
-	private RecordWriteException fail(TableBatch batch, Throwable cause) {
+	/**
+	 * Counts and reports the failure, and classifies it for the writes' futures: transient when the
+	 * database was unavailable (so the same write may succeed later), otherwise non-transient.
+	 */
+	private DataAccessException fail(TableBatch batch, Throwable cause) {
 		this.statistics.batchesFailed.increment();
 		this.statistics.writesFailed.add(countWaiters(batch));
 		this.observer.batchFailed(batch.table(), batch.size(), cause);
 		logger.warn("Failed to write {} records to {}.{}: {}", batch.size(), this.options.schema(), batch.table(),
 				cause.getMessage());
-		return new RecordWriteException("Write to " + this.options.schema() + "." + batch.table() + " failed: "
-				+ cause.getMessage(), cause);
+		String message = "Write to " + this.options.schema() + "." + batch.table() + " failed: " + cause.getMessage();
+		return SqlStates.isTransient(cause) ? new TransientRecordWriteException(message, cause)
+				: new RecordWriteException(message, cause);
 	}
 
 	private static long countWaiters(TableBatch batch) {
