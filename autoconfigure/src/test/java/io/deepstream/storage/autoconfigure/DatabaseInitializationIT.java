@@ -16,23 +16,27 @@ import io.deepstream.storage.schema.SchemaInitializer;
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.store.StoredRecord;
 import io.deepstream.storage.test.TestSchema;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The schema is a database initializer of Spring Boot's: created once per start, before every bean
- * that depends on database initialisation, and no {@code @Bean} method starts the store.
+ * that depends on database initialisation and before Flyway's migrations, and no {@code @Bean} method
+ * starts the store.
  */
 @ExtendWith(TestSchema.class)
 class DatabaseInitializationIT {
@@ -71,6 +75,29 @@ class DatabaseInitializationIT {
 		}
 		finally {
 			schema.database().dropSchema(fresh);
+		}
+	}
+
+	@Test
+	void runsFlywayMigrationsAfterTheSchemaIsCreated() {
+		String fresh = probedSchema();
+		String history = schema.value() + "_fw";
+		schema.database().dropSchema(fresh);
+		schema.database().dropSchema(history);
+		try {
+			runner.withConfiguration(AutoConfigurations.of(FlywayAutoConfiguration.class))
+				.withPropertyValues("deepstream.storage.schema=" + fresh, "spring.flyway.locations=classpath:db/after-deepstream",
+						"spring.flyway.schemas=" + history, "spring.flyway.placeholders.dsSchema=" + fresh)
+				.run((context) -> {
+					assertThat(context).hasNotFailed().hasSingleBean(Flyway.class);
+					JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+					assertThat(jdbc.queryForObject("SELECT obj_description(to_regproc(?), 'pg_proc')", String.class,
+							"\"" + fresh + "\".deepstream_record_change")).isEqualTo("seen by a Flyway migration");
+				});
+		}
+		finally {
+			schema.database().dropSchema(fresh);
+			schema.database().dropSchema(history);
 		}
 	}
 
