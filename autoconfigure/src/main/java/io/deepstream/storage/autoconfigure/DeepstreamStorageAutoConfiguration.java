@@ -35,8 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Start-up waits (up to {@code deepstream.storage.startup-timeout}) for PostgreSQL, then creates the
  * schema, once, as a database initializer of Spring Boot's ({@link DeepstreamStorageSchemaInitializer}):
  * before the store, and before every bean that depends on database initialisation. Every
- * {@link RecordStoreObserver} bean is told about every flush. Shutdown follows lifecycle phases: the web server drains,
- * then the store flushes every buffered write, then the listener stops, then the pool closes.
+ * {@link RecordStoreObserver} bean is told about every flush. No {@code @Bean} method starts anything:
+ * the lifecycle does. Shutdown follows lifecycle phases: the web server drains, then the store flushes
+ * every buffered write, then the listener stops, then the pool closes.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
