@@ -9,7 +9,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.deepstream.storage.event.NotificationEventBridge;
 import io.deepstream.storage.listen.ListenerConnectionFactory;
 import io.deepstream.storage.listen.NotificationListener;
-import io.deepstream.storage.schema.SchemaInitializer;
+import io.deepstream.storage.store.CompositeRecordStoreObserver;
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.store.RecordStoreObserver;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,10 +18,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -31,14 +33,18 @@ import tools.jackson.databind.json.JsonMapper;
  * as a Spring application event.
  * <p>
  * Start-up waits (up to {@code deepstream.storage.startup-timeout}) for PostgreSQL, then creates the
- * schema before any bean can use the store. Shutdown follows lifecycle phases: the web server drains,
- * then the store flushes every buffered write, then the listener stops, then the pool closes.
+ * schema, once, as a database initializer of Spring Boot's ({@link DeepstreamStorageSchemaInitializer}):
+ * before the store, and before every bean that depends on database initialisation. Every
+ * {@link RecordStoreObserver} bean is told about every flush. No {@code @Bean} method starts anything:
+ * the lifecycle does. Shutdown follows lifecycle phases: the web server drains, then the store flushes
+ * every buffered write, then the listener stops, then the pool closes.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
-@ConditionalOnClass({ PostgresRecordStore.class, HikariDataSource.class, org.postgresql.Driver.class })
+@ConditionalOnClass({ PostgresRecordStore.class, HikariDataSource.class, org.postgresql.Driver.class, JsonMapper.class })
 @ConditionalOnBooleanProperty(name = "deepstream.storage.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DeepstreamStorageProperties.class)
+@Import(DatabaseInitializationDependencyConfigurer.class)
 public final class DeepstreamStorageAutoConfiguration {
 
 	@Bean
@@ -76,31 +82,29 @@ public final class DeepstreamStorageAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DeepstreamStorageSchema deepstreamStorageSchema(DeepstreamStorageProperties properties,
+	DeepstreamStorageSchemaInitializer deepstreamStorageSchemaInitializer(DeepstreamStorageProperties properties,
 			DeepstreamStorageDataSource dataSource, DeepstreamStorageConnectionDetails connectionDetails) {
-		DatabaseStartupWaiter.awaitDatabase(directConnections(dataSource, connectionDetails),
-				connectionDetails.getJdbcUrl(), properties.getStartupTimeout());
-		try {
-			new SchemaInitializer(dataSource.getDataSource()).initialize(properties.getSchema());
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("Could not create schema '" + properties.getSchema() + "' at "
-					+ connectionDetails.getJdbcUrl() + ": " + ex.getMessage(), ex);
-		}
-		return new DeepstreamStorageSchema(properties.getSchema());
+		return new DeepstreamStorageSchemaInitializer(dataSource, directConnections(dataSource, connectionDetails),
+				connectionDetails.getJdbcUrl(), properties.getSchema(), properties.getStartupTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeepstreamStorageSchema deepstreamStorageSchema(DeepstreamStorageSchemaInitializer initializer) {
+		return new DeepstreamStorageSchema(initializer.getSchema());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	PostgresRecordStore deepstreamRecordStore(DeepstreamStorageProperties properties,
 			DeepstreamStorageDataSource dataSource, DeepstreamStorageSchema schema, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<RecordStoreObserver> observer) {
-		PostgresRecordStore store = new PostgresRecordStore(dataSource.getDataSource(),
+			ObjectProvider<RecordStoreObserver> observers) {
+		// The schema initializer created the schema: the store's start() does not repeat it. Its
+		// lifecycle starts it (or its first write, from another bean's initialisation) and stops it,
+		// flushing, in its phase.
+		return new PostgresRecordStore(dataSource.getDataSource(),
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), properties.toRecordStoreOptions(),
-				observer.getIfAvailable(() -> RecordStoreObserver.NONE));
-		// Usable from other beans' initialisation; stopped (flushed) by its lifecycle phase.
-		store.start();
-		return store;
+				CompositeRecordStoreObserver.of(observers.orderedStream().toList()), false);
 	}
 
 	/**

@@ -21,7 +21,7 @@ public final class Identifiers {
 	 * @param table the table name
 	 * @param key the record name it came from, named in the error
 	 * @return the table name
-	 * @throws IllegalArgumentException naming the key and the rule that was broken
+	 * @throws InvalidRecordException naming the key and the rule that was broken
 	 */
 	public static String requireValidTable(String table, String key) {
 		String problem = problem(table);
@@ -29,7 +29,7 @@ public final class Identifiers {
 			problem = "must not contain ':'";
 		}
 		if (problem != null) {
-			throw new IllegalArgumentException(
+			throw new InvalidRecordException(
 					"Invalid table name '" + printable(table) + "' in record name '" + printable(key) + "': " + problem);
 		}
 		return table;

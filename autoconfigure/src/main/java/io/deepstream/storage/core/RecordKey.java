@@ -30,30 +30,30 @@ public record RecordKey(String table, String id) {
 	 * @param key the record name, such as {@code cars/bmw}
 	 * @param defaultTable the table for names without {@code /}
 	 * @return the key
-	 * @throws IllegalArgumentException if the name, its table or its id breaks a rule
+	 * @throws InvalidRecordException if the name, its table or its id breaks a rule
 	 */
 	public static RecordKey parse(String key, String defaultTable) {
 		if (key == null) {
-			throw new IllegalArgumentException("Record name must not be null");
+			throw new InvalidRecordException("Record name must not be null");
 		}
 		int slash = key.indexOf('/');
 		String table = (slash < 0) ? defaultTable : key.substring(0, slash);
 		String id = (slash < 0) ? key : key.substring(slash + 1);
 		Identifiers.requireValidTable(table, key);
 		if (id.isEmpty()) {
-			throw new IllegalArgumentException("Invalid record name '" + Identifiers.printable(key) + "': the id must not be empty");
+			throw new InvalidRecordException("Invalid record name '" + Identifiers.printable(key) + "': the id must not be empty");
 		}
 		if (id.indexOf('\0') >= 0) {
-			throw new IllegalArgumentException("Invalid record name '" + Identifiers.printable(key) + "': the id must not contain NUL");
+			throw new InvalidRecordException("Invalid record name '" + Identifiers.printable(key) + "': the id must not contain NUL");
 		}
 		int surrogate = Identifiers.unpairedSurrogate(id);
 		if (surrogate >= 0) {
-			throw new IllegalArgumentException("Invalid record name '" + Identifiers.printable(key) + "': the id "
+			throw new InvalidRecordException("Invalid record name '" + Identifiers.printable(key) + "': the id "
 					+ Identifiers.unpairedSurrogateProblem(id, surrogate));
 		}
 		int idBytes = Identifiers.utf8Length(id);
 		if (idBytes > MAX_ID_BYTES) {
-			throw new IllegalArgumentException("Invalid record name '" + Identifiers.printable(key) + "': the id is "
+			throw new InvalidRecordException("Invalid record name '" + Identifiers.printable(key) + "': the id is "
 					+ idBytes + " bytes of UTF-8, PostgreSQL's primary key holds at most " + MAX_ID_BYTES + " (shorten the id)");
 		}
 		return new RecordKey(table, id);

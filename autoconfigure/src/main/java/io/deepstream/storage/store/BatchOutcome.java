@@ -3,6 +3,7 @@ package io.deepstream.storage.store;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataAccessException;
 
 /**
  * How a batch ended: committed, except for the conditional writes that found another version than
@@ -12,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param conflicts the conditional writes that did not apply, each with the record as it was found
  * (empty when the batch failed)
  */
-record BatchOutcome(@Nullable RecordWriteException failure, Map<PendingWrite, StoredRecord> conflicts) {
+record BatchOutcome(@Nullable DataAccessException failure, Map<PendingWrite, StoredRecord> conflicts) {
 
 	/**
 	 * Settles every write of the batch: a conflicted conditional write fails with a
@@ -20,7 +21,7 @@ record BatchOutcome(@Nullable RecordWriteException failure, Map<PendingWrite, St
 	 * @param batch the batch this is the outcome of
 	 */
 	void settle(TableBatch batch) {
-		RecordWriteException batchFailure = this.failure;
+		DataAccessException batchFailure = this.failure;
 		for (PendingWrite write : batch.writes()) {
 			if (batchFailure != null) {
 				write.fail(batchFailure);

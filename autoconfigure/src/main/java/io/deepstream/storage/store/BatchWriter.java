@@ -22,6 +22,7 @@ import io.deepstream.storage.core.Identifiers;
 import io.deepstream.storage.core.SqlStates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Writes one {@link TableBatch} in one transaction: all upserts in one statement (ids, versions and
@@ -369,14 +370,19 @@ final class BatchWriter {
 		}
 	}
 
-	private RecordWriteException fail(TableBatch batch, Throwable cause) {
+	/**
+	 * Counts and reports the failure, and classifies it for the writes' futures: transient when the
+	 * database was unavailable (so the same write may succeed later), otherwise non-transient.
+	 */
+	private DataAccessException fail(TableBatch batch, Throwable cause) {
 		this.statistics.batchesFailed.increment();
 		this.statistics.writesFailed.add(countWaiters(batch.writes()));
 		this.observer.batchFailed(batch.table(), batch.size(), cause);
 		logger.warn("Failed to write {} records to {}.{}: {}", batch.size(), this.options.schema(), batch.table(),
 				cause.getMessage());
-		return new RecordWriteException("Write to " + this.options.schema() + "." + batch.table() + " failed: "
-				+ cause.getMessage(), cause);
+		String message = "Write to " + this.options.schema() + "." + batch.table() + " failed: " + cause.getMessage();
+		return SqlStates.isTransient(cause) ? new TransientRecordWriteException(message, cause)
+				: new RecordWriteException(message, cause);
 	}
 
 	private static long countWaiters(Collection<PendingWrite> writes) {

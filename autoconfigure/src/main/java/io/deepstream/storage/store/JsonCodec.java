@@ -3,6 +3,7 @@ package io.deepstream.storage.store;
 import java.math.BigDecimal;
 
 import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.core.InvalidRecordException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -48,27 +49,27 @@ final class JsonCodec {
 	 * @param value a Jackson tree, a JSON string already serialised as a {@link JsonNode}, or any object
 	 * Jackson can write
 	 * @return the JSON text
-	 * @throws IllegalArgumentException for a null value, one Jackson cannot write, or (with jsonb) one
+	 * @throws InvalidRecordException for a null value, one Jackson cannot write, or (with jsonb) one
 	 * containing the NUL character, which jsonb cannot store
 	 */
 	String write(String key, @Nullable Object value) {
 		if (value == null || (value instanceof JsonNode node && (node.isNull() || node.isMissingNode()))) {
-			throw new IllegalArgumentException("Value of record '" + key + "' must not be null");
+			throw new InvalidRecordException("Value of record '" + key + "' must not be null");
 		}
 		String json;
 		try {
 			json = this.mapper.writeValueAsString(value);
 		}
 		catch (JacksonException ex) {
-			throw new IllegalArgumentException("Value of record '" + key + "' cannot be written as JSON: " + ex.getOriginalMessage(), ex);
+			throw new InvalidRecordException("Value of record '" + key + "' cannot be written as JSON: " + ex.getOriginalMessage(), ex);
 		}
 		int surrogate = Identifiers.unpairedSurrogate(json);
 		if (surrogate >= 0) {
-			throw new IllegalArgumentException("Value of record '" + key + "' "
+			throw new InvalidRecordException("Value of record '" + key + "' "
 					+ Identifiers.unpairedSurrogateProblem(json, surrogate) + " of its JSON text");
 		}
 		if (this.jsonb && containsEscapedNul(json)) {
-			throw new IllegalArgumentException("Value of record '" + key
+			throw new InvalidRecordException("Value of record '" + key
 					+ "' contains the character U+0000, which a jsonb column cannot store");
 		}
 		requireReadable(key, json);
@@ -93,14 +94,14 @@ final class JsonCodec {
 					String text = parser.getString();
 					int surrogate = this.jsonb ? Identifiers.unpairedSurrogate(text) : -1;
 					if (surrogate >= 0) {
-						throw new IllegalArgumentException("Value of record '" + key + "' has a string that "
+						throw new InvalidRecordException("Value of record '" + key + "' has a string that "
 								+ Identifiers.unpairedSurrogateProblem(text, surrogate) + ", which a jsonb column cannot store");
 					}
 				}
 			}
 		}
 		catch (JacksonException ex) {
-			throw new IllegalArgumentException("Value of record '" + key + "' could not be read back from its JSON text: "
+			throw new InvalidRecordException("Value of record '" + key + "' could not be read back from its JSON text: "
 					+ ex.getOriginalMessage(), ex);
 		}
 	}
@@ -127,7 +128,7 @@ final class JsonCodec {
 		}
 		if (problem != null) {
 			String shown = number.toString();
-			throw new IllegalArgumentException("Value of record '" + key + "' has a number ("
+			throw new InvalidRecordException("Value of record '" + key + "' has a number ("
 					+ ((shown.length() > 40) ? shown.substring(0, 40) + "..." : shown) + ") that " + problem);
 		}
 	}

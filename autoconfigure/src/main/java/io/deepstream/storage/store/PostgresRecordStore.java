@@ -17,6 +17,7 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.core.InvalidRecordException;
 import io.deepstream.storage.core.RecordKey;
 import io.deepstream.storage.core.SqlStates;
 import io.deepstream.storage.schema.SchemaInitializer;
@@ -25,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.ColumnMapRowMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
@@ -80,6 +82,8 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 
 	private final SchemaInitializer schemaInitializer;
 
+	private final boolean initializeSchemaOnStart;
+
 	private volatile State state = State.NEW;
 
 	private enum State {
@@ -94,6 +98,21 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 
 	public PostgresRecordStore(DataSource dataSource, JsonMapper jsonMapper, RecordStoreOptions options,
 			RecordStoreObserver observer) {
+		this(dataSource, jsonMapper, options, observer, true);
+	}
+
+	/**
+	 * A store whose {@link #start()} may leave the schema to someone else.
+	 * @param dataSource where to write
+	 * @param jsonMapper how to write and read values
+	 * @param options the options
+	 * @param observer told about every flush
+	 * @param initializeSchemaOnStart whether {@link #start()} creates the schema and functions; false
+	 * when they were created before (Spring Boot's database initialisation does, once per start)
+	 */
+	public PostgresRecordStore(DataSource dataSource, JsonMapper jsonMapper, RecordStoreOptions options,
+			RecordStoreObserver observer, boolean initializeSchemaOnStart) {
+		this.initializeSchemaOnStart = initializeSchemaOnStart;
 		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.options = options;
@@ -108,19 +127,19 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	}
 
 	/**
-	 * Creates the schema and functions if needed and starts the flusher. Idempotent.
-	 * @throws IllegalStateException if the database refuses or is too old
+	 * Creates the schema and functions if needed (unless built not to) and starts the flusher.
+	 * Idempotent. The first write starts a store that was not started yet, so that it is usable from
+	 * other beans' initialisation; in a Spring context its lifecycle starts (and stops) it otherwise.
+	 * @throws DataAccessException if the database refuses
+	 * @throws IllegalStateException if the server is too old
 	 */
 	@Override
 	public synchronized void start() {
 		if (this.state != State.NEW) {
 			return;
 		}
-		try {
-			this.schemaInitializer.initialize(this.options.schema());
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("Could not initialise schema '" + this.options.schema() + "': " + ex.getMessage(), ex);
+		if (this.initializeSchemaOnStart) {
+			initializeSchema(this.options.schema());
 		}
 		this.flusher.start();
 		this.state = State.RUNNING;
@@ -131,9 +150,10 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @param key the record name, {@code table/id} or an id of the default table
 	 * @param version the deepstream version to store
 	 * @param value the value: a {@link JsonNode} or any object Jackson can write (not null)
-	 * @return a future that completes once the write is committed, or fails with
-	 * {@link RecordWriteException}
-	 * @throws IllegalArgumentException for an invalid record name or value (nothing is buffered)
+	 * @return a future that completes once the write is committed, or fails with a
+	 * {@link DataAccessException}: {@link TransientRecordWriteException} when the database was
+	 * unavailable through every retry, {@link RecordWriteException} otherwise
+	 * @throws InvalidRecordException for an invalid record name or value (nothing is buffered)
 	 * @throws BufferFullException if the buffer has no room
 	 */
 	public CompletableFuture<Void> set(String key, int version, Object value) {
@@ -158,13 +178,13 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * {@link VersionConflictException} (carrying the record as found) if the version was another, and
 	 * with {@link RecordWriteException} if the batch could not be written. Other writes of the batch
 	 * are not affected by a conflict
-	 * @throws IllegalArgumentException for an invalid record name, value or expected version (nothing is buffered)
+	 * @throws InvalidRecordException for an invalid record name, value or expected version (nothing is buffered)
 	 * @throws BufferFullException if the buffer has no room
 	 */
 	public CompletableFuture<Void> compareAndSet(String key, int expectedVersion, int version, Object value) {
 		RecordKey recordKey = RecordKey.parse(key, this.options.defaultTable());
 		if (expectedVersion < -1) {
-			throw new IllegalArgumentException("Expected version of record '" + key + "' must be -1 (no record) or more, not "
+			throw new InvalidRecordException("Expected version of record '" + key + "' must be -1 (no record) or more, not "
 					+ expectedVersion);
 		}
 		String text = this.json.write(key, value);
@@ -298,9 +318,11 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	}
 
 	private CompletableFuture<Void> accept(RecordKey key, PendingWrite write) {
+		if (this.state == State.NEW) {
+			start();
+		}
 		if (this.state != State.RUNNING) {
-			throw new IllegalStateException(
-					(this.state == State.NEW) ? "The record store is not started; call start() first" : "The record store is closed");
+			throw new IllegalStateException("The record store is closed");
 		}
 		try {
 			CompletableFuture<Void> future = this.buffer.add(key, write);
@@ -330,11 +352,18 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @param name the schema name
 	 */
 	public void createSchema(String name) {
+		initializeSchema(name);
+	}
+
+	private void initializeSchema(String name) {
 		try {
 			this.schemaInitializer.initialize(name);
 		}
 		catch (SQLException ex) {
-			throw new IllegalStateException("Could not create schema '" + name + "': " + ex.getMessage(), ex);
+			DataAccessException translated = this.jdbc.getExceptionTranslator()
+				.translate("initialise schema '" + name + "'", null, ex);
+			throw (translated != null) ? translated
+					: new UncategorizedSQLException("initialise schema '" + name + "'", null, ex);
 		}
 	}
 

@@ -134,10 +134,12 @@ class DeepstreamStorageAutoConfigurationIT {
 	}
 
 	@Test
-	void backsOffWithoutHikariOrPgjdbc() {
+	void backsOffWithoutHikariPgjdbcOrJackson() {
 		runner.withClassLoader(new FilteredClassLoader(HikariDataSource.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(PostgresRecordStore.class));
 		runner.withClassLoader(new FilteredClassLoader(org.postgresql.Driver.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(PostgresRecordStore.class));
+		runner.withClassLoader(new FilteredClassLoader(JsonMapper.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(PostgresRecordStore.class));
 	}
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import io.deepstream.storage.test.TestSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.dao.TransientDataAccessException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,6 +41,7 @@ class BackpressureIT {
 			}
 			assertThat(store.statistics().buffered()).isEqualTo(20);
 			assertThatThrownBy(() -> store.set("slow/overflow", 1, Map.of())).isInstanceOf(BufferFullException.class)
+				.isInstanceOf(TransientDataAccessException.class)
 				.hasMessageContaining("maxBufferedWrites=20");
 			assertThat(store.statistics().buffered()).as("the refused write was not buffered").isEqualTo(20);
 			blocker.rollback();

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.deepstream.storage.core.ChangeKind;
+import io.deepstream.storage.core.InvalidRecordException;
 import io.deepstream.storage.core.Identifiers;
 import io.deepstream.storage.listen.ListenerConnectionFactory;
 import io.deepstream.storage.listen.ListenerOptions;
@@ -46,7 +47,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
@@ -54,7 +55,7 @@ import static org.awaitility.Awaitility.await;
  * Hostile record names and values, generated with jqwik, against a text store and a jsonb store:
  * each record either round-trips exactly (what {@code set} wrote, {@code get} returns, the database
  * holds, and the listener announces with the same table and id) or is rejected with an
- * {@link IllegalArgumentException} before anything reaches the database. A model of every accepted
+ * {@link InvalidRecordException} before anything reaches the database. A model of every accepted
  * write is kept; after every try the touched tables must hold exactly the modelled rows and the
  * schema exactly the modelled tables, and after every property {@code getSchemaOverview} must equal
  * the model.
@@ -174,7 +175,7 @@ class HostileInputIT {
 			String problem = problemOfName(name);
 			Statistics.label("record names").collect((problem != null) ? "rejected: " + problem : "round-tripped");
 			if (problem != null) {
-				assertThatIllegalArgumentException().as("%s (%s)", printable(name), problem)
+				assertThatExceptionOfType(InvalidRecordException.class).as("%s (%s)", printable(name), problem)
 					.isThrownBy(() -> target.store.set(name, 1, JsonNodeFactory.instance.objectNode()))
 					.withMessageContaining("Invalid");
 				continue;
@@ -198,7 +199,7 @@ class HostileInputIT {
 			Statistics.label("values").collect(((problem != null) ? "rejected: it " + problem : "round-tripped")
 					+ (useJsonb ? " (jsonb)" : " (text)"));
 			if (problem != null) {
-				assertThatIllegalArgumentException().as("value rejected because it %s", problem)
+				assertThatExceptionOfType(InvalidRecordException.class).as("value rejected because it %s", problem)
 					.isThrownBy(() -> target.store.set(name, 1, value))
 					.withMessageContaining("Value of record '" + name + "'");
 				continue;
@@ -236,7 +237,7 @@ class HostileInputIT {
 		attempt.verify();
 		assertThat(text.store.query("SELECT val FROM " + Identifiers.qualify(text.schema, "nul")))
 			.containsExactly(Map.of("val", "{\"nul\":\"a\\u0000b\",\"\\u0000\":0}"));
-		assertThatIllegalArgumentException().isThrownBy(() -> jsonb.store.set("nul/jsonb", 1, value))
+		assertThatExceptionOfType(InvalidRecordException.class).isThrownBy(() -> jsonb.store.set("nul/jsonb", 1, value))
 			.withMessageContaining("U+0000");
 		assertThat(jsonb.store.getSchemaOverview()).doesNotContainKey("nul");
 		broken = failedBefore;

@@ -51,7 +51,7 @@ import static org.awaitility.Awaitility.await;
  * several threads on several tables: a clean restart ({@code pg_ctl restart -m fast}: every session is
  * terminated), a crash ({@code pg_ctl stop -m immediate}, then a start with crash recovery), and an
  * outage longer than the retries last. Afterwards every acknowledged write is in the database with
- * its value, every other write failed visibly (its future with {@link RecordWriteException}, or its
+ * its value, every other write failed visibly (its future with {@link TransientRecordWriteException}, or its
  * {@code set} at once with {@link BufferFullException}), none is left hanging, writes resumed without
  * help, and the listener reconnected and reported the gap each time. Recovery times are printed.
  */
@@ -176,7 +176,7 @@ class RestartUnderLoadIT {
 
 	private static void report(Outcome outcome, Load load, List<String> outages) {
 		System.out.printf("RestartUnderLoadIT: %d writes by %d threads to %d tables of schema %s: %d acknowledged (all"
-				+ " stored with their value), %d failed with RecordWriteException, %d refused at once with"
+				+ " stored with their value), %d failed with TransientRecordWriteException, %d refused at once with"
 				+ " BufferFullException, 0 left hanging; %d batch retries%n", outcome.total(), WRITERS, TABLES,
 				load.store.options().schema(), outcome.acknowledged.size(), outcome.failed.size(), outcome.refused.size(),
 				load.store.statistics().retries());
@@ -220,7 +220,7 @@ class RestartUnderLoadIT {
 				.isEqualTo(write.json));
 			assertThat(this.failed).allSatisfy((write) -> assertThat(write.future).failsWithin(Duration.ZERO)
 				.withThrowableOfType(ExecutionException.class)
-				.withCauseInstanceOf(RecordWriteException.class));
+				.withCauseInstanceOf(TransientRecordWriteException.class));
 			assertThat(this.refused).allSatisfy((write) -> assertThat(write.refused).isInstanceOf(BufferFullException.class));
 		}
 

@@ -1,8 +1,9 @@
 package io.deepstream.storage.sample.web;
 
-import io.deepstream.storage.core.SqlStates;
+import io.deepstream.storage.core.InvalidRecordException;
 import io.deepstream.storage.store.BufferFullException;
 import io.deepstream.storage.store.RecordWriteException;
+import io.deepstream.storage.store.TransientRecordWriteException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -18,12 +19,13 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * (a missing body, a version that is not a number, an unknown path...) through
  * {@link ResponseEntityExceptionHandler}, and the store's:
  * <ul>
- * <li>{@link IllegalArgumentException}: the store, and the controllers before it, reject an invalid
- * record name, table or value with it; nothing was written (400);</li>
+ * <li>{@link InvalidRecordException} (an {@link IllegalArgumentException}, as the controllers' own
+ * checks throw): an invalid record name, table or value; nothing was written (400);</li>
  * <li>{@link BufferFullException}: PostgreSQL is slower than the writers; nothing was buffered
  * (503, retry later);</li>
- * <li>{@link RecordWriteException}: the write was accepted but could not be committed (503 when the
- * database was unavailable, otherwise 500).</li>
+ * <li>{@link TransientRecordWriteException}: the write was accepted but the database was unavailable
+ * through every retry (503);</li>
+ * <li>{@link RecordWriteException}: the write was accepted but the database refused it (500).</li>
  * </ul>
  */
 @RestControllerAdvice
@@ -46,16 +48,17 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	@ExceptionHandler
+	ProblemDetail databaseUnavailable(TransientRecordWriteException ex) {
+		logger.warn("A write was not committed, the database was unavailable: {}", ex.getMessage());
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+		problem.setTitle("The write was not committed");
+		return problem;
+	}
+
+	@ExceptionHandler
 	ProblemDetail writeFailed(RecordWriteException ex) {
-		boolean transientFailure = SqlStates.isTransient(ex);
-		if (transientFailure) {
-			logger.warn("A write was not committed, the database was unavailable: {}", ex.getMessage());
-		}
-		else {
-			logger.warn("A write was not committed", ex);
-		}
-		HttpStatus status = transientFailure ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.INTERNAL_SERVER_ERROR;
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
+		logger.warn("A write was not committed", ex);
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, ex.getMessage());
 		problem.setTitle("The write was not committed");
 		return problem;
 	}

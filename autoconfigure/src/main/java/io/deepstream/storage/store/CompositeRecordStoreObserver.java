@@ -1,0 +1,68 @@
+package io.deepstream.storage.store;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells several observers about every flush, in order. An observer that throws is logged and skipped:
+ * it neither keeps the others from hearing about the flush nor turns a committed batch into a failed
+ * one (the store calls its observer from inside its write loop).
+ */
+public final class CompositeRecordStoreObserver implements RecordStoreObserver {
+
+	private static final Logger logger = LoggerFactory.getLogger(CompositeRecordStoreObserver.class);
+
+	private final List<RecordStoreObserver> observers;
+
+	private CompositeRecordStoreObserver(List<RecordStoreObserver> observers) {
+		this.observers = observers;
+	}
+
+	/**
+	 * One observer for several.
+	 * @param observers the observers, in the order they are told
+	 * @return {@link RecordStoreObserver#NONE} for none, otherwise a composite (also for one, so that
+	 * a throwing observer is isolated all the same)
+	 */
+	public static RecordStoreObserver of(List<? extends RecordStoreObserver> observers) {
+		if (observers.isEmpty()) {
+			return RecordStoreObserver.NONE;
+		}
+		return new CompositeRecordStoreObserver(List.copyOf(observers));
+	}
+
+	/** @return the observers, in the order they are told */
+	public List<RecordStoreObserver> observers() {
+		return this.observers;
+	}
+
+	@Override
+	public void batchCommitted(String table, int writes, long nanos) {
+		tellEach((observer) -> observer.batchCommitted(table, writes, nanos));
+	}
+
+	@Override
+	public void batchFailed(String table, int writes, Throwable cause) {
+		tellEach((observer) -> observer.batchFailed(table, writes, cause));
+	}
+
+	@Override
+	public void batchRetried(String table, int attempt, Throwable cause) {
+		tellEach((observer) -> observer.batchRetried(table, attempt, cause));
+	}
+
+	private void tellEach(Consumer<RecordStoreObserver> call) {
+		for (RecordStoreObserver observer : this.observers) {
+			try {
+				call.accept(observer);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("RecordStoreObserver {} failed; the store carries on", observer, ex);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,85 @@
+package io.deepstream.storage.store;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.deepstream.storage.core.InvalidRecordException;
+import io.deepstream.storage.test.TestSchema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.NonTransientDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * A Spring caller catches the store's failures with what it already knows: write failures are
+ * {@link DataAccessException}s, transient when the database was unavailable, and invalid input has an
+ * exception of its own that is still an {@link IllegalArgumentException}.
+ */
+@ExtendWith(TestSchema.class)
+class WriteFailuresIT {
+
+	@Test
+	void aWriteTheDatabaseRefusesFailsNonTransiently(TestSchema.Name schema) {
+		try (StoreFixture fixture = StoreFixture.start(schema.value())) {
+			schema.database().execute("CREATE TABLE \"" + schema + "\".typed (id text PRIMARY KEY, version int, val int NOT NULL)");
+			CompletableFuture<Void> write = fixture.store.set("typed/x", 1, Map.of("a", 1));
+			assertThat(write).failsWithin(Duration.ofSeconds(30))
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(RecordWriteException.class)
+				.isInstanceOf(NonTransientDataAccessException.class)
+				.withMessageContaining(schema + ".typed");
+		}
+	}
+
+	@Test
+	void aWriteThatOutlastsEveryRetryOfAnUnavailableDatabaseFailsTransiently() {
+		try (HikariDataSource unreachable = new HikariDataSource()) {
+			unreachable.setJdbcUrl("jdbc:postgresql://127.0.0.1:1/none");
+			unreachable.setConnectionTimeout(250);
+			unreachable.setInitializationFailTimeout(-1);
+			// the schema is "initialised elsewhere": start() does not connect, only the write does
+			PostgresRecordStore store = new PostgresRecordStore(unreachable, StoreFixture.MAPPER,
+					RecordStoreOptions.builder()
+						.writeInterval(Duration.ofMillis(10))
+						.maxRetries(2)
+						.retryInitialBackoff(Duration.ofMillis(10))
+						.retryMaxBackoff(Duration.ofMillis(20))
+						.build(),
+					RecordStoreObserver.NONE, false);
+			try (store) {
+				store.start();
+				CompletableFuture<Void> write = store.set("cars/x", 1, Map.of());
+				assertThat(write).failsWithin(Duration.ofSeconds(30))
+					.withThrowableOfType(ExecutionException.class)
+					.havingCause()
+					.isInstanceOf(TransientRecordWriteException.class)
+					.isInstanceOf(TransientDataAccessException.class);
+				assertThat(store.statistics().retries()).isEqualTo(2);
+			}
+		}
+	}
+
+	@Test
+	void invalidRecordNamesAndValuesHaveAnExceptionOfTheirOwn(TestSchema.Name schema) {
+		try (StoreFixture fixture = StoreFixture.start(schema.value())) {
+			assertThatExceptionOfType(InvalidRecordException.class).isThrownBy(() -> fixture.store.set("a:b/x", 1, Map.of()))
+				.isInstanceOf(IllegalArgumentException.class)
+				.withMessageContaining("must not contain ':'");
+			assertThatExceptionOfType(InvalidRecordException.class).isThrownBy(() -> fixture.store.set("cars/", 1, Map.of()))
+				.withMessageContaining("the id must not be empty");
+			assertThatExceptionOfType(InvalidRecordException.class).isThrownBy(() -> fixture.store.set("cars/x", 1, null))
+				.withMessageContaining("must not be null");
+			assertThatExceptionOfType(InvalidRecordException.class).isThrownBy(() -> fixture.store.delete("t".repeat(64) + "/x"));
+			assertThat(fixture.store.statistics().writesAccepted()).isZero();
+		}
+	}
+
+}
