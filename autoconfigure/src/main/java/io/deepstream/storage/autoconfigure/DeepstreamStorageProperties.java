@@ -148,6 +148,12 @@ public class DeepstreamStorageProperties implements InitializingBean {
 	private boolean versionGuard;
 
 	/**
+	 * How long closing the store (at shutdown) waits for the buffered writes to commit, retries
+	 * included. Writes still not committed then fail visibly.
+	 */
+	private Duration closeTimeout = RecordStoreOptions.DEFAULT_CLOSE_TIMEOUT;
+
+	/**
 	 * Whether the store uses the application's own DataSource instead of a pool of its own.
 	 */
 	private boolean useApplicationDataSource;
@@ -189,6 +195,7 @@ public class DeepstreamStorageProperties implements InitializingBean {
 		positive("buffer-full-timeout", this.bufferFullTimeout);
 		positive("retry-initial-backoff", this.retryInitialBackoff);
 		positive("retry-max-backoff", this.retryMaxBackoff);
+		positive("close-timeout", this.closeTimeout);
 		positive("startup-timeout", this.startupTimeout);
 		positive("listener.poll-timeout", this.listener.pollTimeout);
 		positive("listener.validation-interval", this.listener.validationInterval);
@@ -258,6 +265,7 @@ public class DeepstreamStorageProperties implements InitializingBean {
 			.retryMaxBackoff(this.retryMaxBackoff)
 			.flushThreads(this.flushThreads)
 			.versionGuard(this.versionGuard)
+			.closeTimeout(this.closeTimeout)
 			.build();
 	}
 
@@ -472,6 +480,14 @@ public class DeepstreamStorageProperties implements InitializingBean {
 
 	public void setVersionGuard(boolean versionGuard) {
 		this.versionGuard = versionGuard;
+	}
+
+	public Duration getCloseTimeout() {
+		return this.closeTimeout;
+	}
+
+	public void setCloseTimeout(Duration closeTimeout) {
+		this.closeTimeout = closeTimeout;
 	}
 
 	public boolean isUseApplicationDataSource() {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,7 +60,9 @@ import org.springframework.context.SmartLifecycle;
  * As a {@link SmartLifecycle} in phase {@link #PHASE} it starts before the record store and stops
  * after it. {@link #start()} returns at once; the thread connects (and keeps trying) in the
  * background. {@link #stop()} closes the connection, which wakes a blocked wait, and waits at most
- * {@code stopTimeout} for the thread. Subscribing before {@code start()} is allowed.
+ * {@code stopTimeout} for the thread. Subscribing before {@code start()} is allowed; the returned
+ * future completes once the listener has started and placed the LISTEN, so waiting for it with
+ * {@code join()} before {@code start()} fails at once (it could only wait for ever).
  */
 public class NotificationListener implements SmartLifecycle, AutoCloseable {
 
@@ -142,13 +145,29 @@ public class NotificationListener implements SmartLifecycle, AutoCloseable {
 	 * @param schema the schema, whose name is the channel
 	 * @return a future that completes once the schema's LISTEN is in place (at once if it already is);
 	 * it is cancelled if the schema loses all its subscribers first, and fails if the listener is
-	 * closed first
+	 * closed first. Only a started listener places the LISTEN, so {@code join()} or {@code get()} on
+	 * this future (or on one derived from it) while the listener is not running throws
+	 * {@link IllegalStateException} at once instead of waiting for ever: call {@link #start()} first,
+	 * or wait with a timeout
 	 * @throws IllegalArgumentException if the schema name is invalid
 	 * @throws IllegalStateException if the listener is closed
 	 */
 	public CompletableFuture<Void> subscribe(Consumer<Notification> callback, String schema) {
 		Identifiers.requireValidSchema(schema);
-		return this.subscriptions.add(schema, callback);
+		CompletableFuture<Void> listening = this.subscriptions.add(schema, callback);
+		if (listening.isDone()) {
+			return listening;
+		}
+		ListenFuture<Void> future = new ListenFuture<>(this);
+		listening.whenComplete((ok, failure) -> {
+			if (failure == null) {
+				future.complete(null);
+			}
+			else {
+				future.completeExceptionally(failure);
+			}
+		});
+		return future;
 	}
 
 	/**
@@ -303,6 +322,46 @@ public class NotificationListener implements SmartLifecycle, AutoCloseable {
 			Thread.currentThread().interrupt();
 		}
 		return !thread.isAlive();
+	}
+
+	/**
+	 * The future of a subscribe that waits for its LISTEN. Only a running listener places it, so a
+	 * thread that blocks on it while the listener is not running, typically before {@code start()} in
+	 * the same thread, would wait for ever: {@link #join()} and {@link #get()} fail at once instead.
+	 * Futures derived from it ({@code thenRun}...) behave the same.
+	 */
+	private static final class ListenFuture<T> extends CompletableFuture<T> {
+
+		private final NotificationListener listener;
+
+		ListenFuture(NotificationListener listener) {
+			this.listener = listener;
+		}
+
+		@Override
+		public T join() {
+			requireWaitable();
+			return super.join();
+		}
+
+		@Override
+		public T get() throws InterruptedException, ExecutionException {
+			requireWaitable();
+			return super.get();
+		}
+
+		@Override
+		public <U> CompletableFuture<U> newIncompleteFuture() {
+			return new ListenFuture<>(this.listener);
+		}
+
+		private void requireWaitable() {
+			if (!isDone() && !this.listener.isRunning()) {
+				throw new IllegalStateException("The listener is not started, so the LISTEN this future waits for "
+						+ "is not placed: call start() before waiting for a subscription (or wait with a timeout)");
+			}
+		}
+
 	}
 
 	/**

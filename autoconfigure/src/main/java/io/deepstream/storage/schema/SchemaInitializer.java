@@ -75,11 +75,20 @@ public final class SchemaInitializer {
 		try (Statement statement = connection.createStatement();
 				ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int, version()")) {
 			rs.next();
-			int version = rs.getInt(1);
-			if (version < MINIMUM_SERVER_VERSION) {
-				throw new IllegalStateException("PostgreSQL " + (MINIMUM_SERVER_VERSION / 10000)
-						+ " or later is required, the server is " + rs.getString(2));
-			}
+			requireSupportedVersion(rs.getInt(1), rs.getString(2));
+		}
+	}
+
+	/**
+	 * The version check itself, apart from the query that feeds it.
+	 * @param serverVersionNum the server's {@code server_version_num}, such as 150020 for 15.20
+	 * @param description the server's {@code version()}, for the message
+	 * @throws IllegalStateException if the server is older than {@link #MINIMUM_SERVER_VERSION}
+	 */
+	static void requireSupportedVersion(int serverVersionNum, String description) {
+		if (serverVersionNum < MINIMUM_SERVER_VERSION) {
+			throw new IllegalStateException("PostgreSQL " + (MINIMUM_SERVER_VERSION / 10000)
+					+ " or later is required, the server is " + description);
 		}
 	}
 

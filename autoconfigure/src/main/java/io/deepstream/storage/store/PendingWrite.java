@@ -57,6 +57,12 @@ final class PendingWrite {
 
 	private List<CompletableFuture<Void>> waiters = new ArrayList<>(1);
 
+	/**
+	 * How many callers ({@code set} and {@code delete}) this write stands for: the writes that the
+	 * statistics count, unlike {@code flush()}, which only waits for it.
+	 */
+	private int callers;
+
 	/** The key under which the buffer made this write visible to reads; set when it is buffered. */
 	private @Nullable RecordKey key;
 
@@ -227,6 +233,15 @@ final class PendingWrite {
 	 * waiter added by {@code flush()} while a batch completes is never left hanging.
 	 */
 	synchronized CompletableFuture<Void> addWaiter() {
+		this.callers++;
+		return whenSettled();
+	}
+
+	/**
+	 * A future for one who only waits for this write ({@code flush()}): settled with it, but not a
+	 * caller of its own, so not counted as a write committed or failed.
+	 */
+	synchronized CompletableFuture<Void> whenSettled() {
 		CompletableFuture<Void> future = new CompletableFuture<>();
 		if (this.settled) {
 			settle(future);
@@ -241,11 +256,14 @@ final class PendingWrite {
 		synchronized (superseded) {
 			this.waiters.addAll(superseded.waiters);
 			superseded.waiters.clear();
+			this.callers += superseded.callers;
+			superseded.callers = 0;
 		}
 	}
 
+	/** The callers this write stands for (see {@link #callers}), for the statistics. */
 	synchronized int waiterCount() {
-		return this.waiters.size();
+		return this.callers;
 	}
 
 	void complete() {

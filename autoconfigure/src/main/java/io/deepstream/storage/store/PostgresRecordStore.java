@@ -61,8 +61,11 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	/** How many conditional writes {@link #update(String, Function)} tries before it gives up. */
 	public static final int DEFAULT_UPDATE_ATTEMPTS = 16;
 
-	/** How long {@link #close()} waits for the last batches, retries included. */
-	public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+	/**
+	 * How long {@link #close()} waits for the last batches, retries included, by default
+	 * ({@link RecordStoreOptions#closeTimeout()}).
+	 */
+	public static final Duration CLOSE_TIMEOUT = RecordStoreOptions.DEFAULT_CLOSE_TIMEOUT;
 
 	private static final Logger logger = LoggerFactory.getLogger(PostgresRecordStore.class);
 
@@ -464,7 +467,8 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 
 	/**
 	 * Stops accepting writes, flushes every buffered write and waits for it (up to
-	 * {@link #CLOSE_TIMEOUT}; writes still not committed then fail their futures).
+	 * {@link RecordStoreOptions#closeTimeout()}; writes still queued then fail their futures, and a
+	 * batch still in flight settles its own when its statement returns).
 	 */
 	@Override
 	public void close() {
@@ -479,7 +483,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 			}
 		}
 		try {
-			this.flusher.close(CLOSE_TIMEOUT);
+			this.flusher.close(this.options.closeTimeout());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -30,11 +30,13 @@ import org.jspecify.annotations.Nullable;
  * creates a record and on its storage hot path) always applies its value and keeps the higher stored
  * version. Writes to the same record buffered in one write interval are combined with the same rule
  * (see {@code docs/reliability.md})
+ * @param closeTimeout how long {@code close()} waits for the buffered writes to commit, retries
+ * included; writes still not committed then fail their futures (default 60 s)
  */
 public record RecordStoreOptions(String schema, String defaultTable, Duration writeInterval, boolean useJsonb,
 		@Nullable String role, NotificationSwitches notifications, int maxBatchSize, int maxBufferedWrites,
 		WhenBufferFull whenBufferFull, Duration bufferFullTimeout, int maxRetries, Duration retryInitialBackoff,
-		Duration retryMaxBackoff, int flushThreads, boolean versionGuard) {
+		Duration retryMaxBackoff, int flushThreads, boolean versionGuard, Duration closeTimeout) {
 
 	/** The reference's default schema. */
 	public static final String DEFAULT_SCHEMA = "ds";
@@ -71,6 +73,9 @@ public record RecordStoreOptions(String schema, String defaultTable, Duration wr
 	 */
 	public static final int DEFAULT_FLUSH_THREADS = 2;
 
+	/** Default longest wait of {@code close()} for the buffered writes. */
+	public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
 	public RecordStoreOptions {
 		Identifiers.requireValidSchema(schema);
 		Identifiers.requireValidTable(defaultTable, defaultTable);
@@ -81,6 +86,7 @@ public record RecordStoreOptions(String schema, String defaultTable, Duration wr
 		requirePositive(bufferFullTimeout, "bufferFullTimeout");
 		requirePositive(retryInitialBackoff, "retryInitialBackoff");
 		requirePositive(retryMaxBackoff, "retryMaxBackoff");
+		requirePositive(closeTimeout, "closeTimeout");
 		if (maxBatchSize < 1) {
 			throw new IllegalArgumentException("maxBatchSize must be at least 1, was " + maxBatchSize);
 		}
@@ -139,6 +145,7 @@ public record RecordStoreOptions(String schema, String defaultTable, Duration wr
 		builder.retryMaxBackoff = this.retryMaxBackoff;
 		builder.flushThreads = this.flushThreads;
 		builder.versionGuard = this.versionGuard;
+		builder.closeTimeout = this.closeTimeout;
 		return builder;
 	}
 
@@ -174,6 +181,8 @@ public record RecordStoreOptions(String schema, String defaultTable, Duration wr
 		private int flushThreads = DEFAULT_FLUSH_THREADS;
 
 		private boolean versionGuard;
+
+		private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
 
 		private Builder() {
 		}
@@ -253,11 +262,16 @@ public record RecordStoreOptions(String schema, String defaultTable, Duration wr
 			return this;
 		}
 
+		public Builder closeTimeout(Duration closeTimeout) {
+			this.closeTimeout = closeTimeout;
+			return this;
+		}
+
 		public RecordStoreOptions build() {
 			return new RecordStoreOptions(this.schema, this.defaultTable, this.writeInterval, this.useJsonb, this.role,
 					this.notifications, this.maxBatchSize, this.maxBufferedWrites, this.whenBufferFull,
 					this.bufferFullTimeout, this.maxRetries, this.retryInitialBackoff, this.retryMaxBackoff,
-					this.flushThreads, this.versionGuard);
+					this.flushThreads, this.versionGuard, this.closeTimeout);
 		}
 
 	}

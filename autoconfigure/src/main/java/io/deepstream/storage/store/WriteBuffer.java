@@ -214,7 +214,7 @@ final class WriteBuffer {
 		try {
 			List<CompletableFuture<Void>> futures = new ArrayList<>(this.visible.size());
 			for (PendingWrite write : this.visible.values()) {
-				futures.add(write.addWaiter());
+				futures.add(write.whenSettled());
 			}
 			return futures;
 		}

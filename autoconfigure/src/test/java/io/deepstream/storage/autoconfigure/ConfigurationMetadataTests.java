@@ -56,6 +56,7 @@ class ConfigurationMetadataTests {
 		assertThat(duration("retry-initial-backoff")).isEqualTo(store.retryInitialBackoff());
 		assertThat(duration("retry-max-backoff")).isEqualTo(store.retryMaxBackoff());
 		assertThat(number("flush-threads")).isEqualTo(store.flushThreads());
+		assertThat(duration("close-timeout")).isEqualTo(store.closeTimeout());
 		assertThat(duration("listener.poll-timeout")).isEqualTo(listener.pollTimeout());
 		assertThat(duration("listener.validation-interval")).isEqualTo(listener.validationInterval());
 		assertThat(duration("listener.validation-timeout")).isEqualTo(listener.validationTimeout());

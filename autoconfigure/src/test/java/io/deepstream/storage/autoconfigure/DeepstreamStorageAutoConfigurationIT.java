@@ -225,18 +225,37 @@ class DeepstreamStorageAutoConfigurationIT {
 		runner
 			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
 			.run((context) -> {
+				// the LISTEN is in place before the first write, so every notification is received
+				context.getBean(NotificationEventBridge.class).subscribe().join();
 				PostgresRecordStore store = context.getBean(PostgresRecordStore.class);
 				store.set("metered/a", 1, Map.of()).join();
 				store.set("metered/b", 1, Map.of()).join();
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				assertThat(registry.get("deepstream.storage.writes.accepted").functionCounter().count()).isEqualTo(2);
 				assertThat(registry.get("deepstream.storage.writes.committed").functionCounter().count()).isEqualTo(2);
-				assertThat(registry.get("deepstream.storage.flush").timer().count()).isGreaterThanOrEqualTo(1);
+				assertThat(registry.get("deepstream.storage.writes.failed").functionCounter().count()).isZero();
+				// each write was joined before the next: one batch each
+				assertThat(registry.get("deepstream.storage.flush").timer().count()).isEqualTo(2);
+				assertThat(registry.get("deepstream.storage.batch.size").summary().count()).isEqualTo(2);
 				assertThat(registry.get("deepstream.storage.batch.size").summary().totalAmount()).isEqualTo(2);
+				assertThat(registry.get("deepstream.storage.flush.failures").counter().count()).isZero();
+				assertThat(registry.get("deepstream.storage.retries").counter().count()).isZero();
 				assertThat(registry.get("deepstream.storage.writes.buffered").gauge().value()).isZero();
-				assertThat(registry.get("hikaricp.connections").tag("pool", "deepstream-storage").gauge()).isNotNull();
+				assertThat(registry.get("deepstream.storage.listener.connected").gauge().value()).isOne();
+				assertThat(registry.get("deepstream.storage.listener.reconnects").functionCounter().count()).isZero();
+				assertThat(registry.get("hikaricp.connections.max").tag("pool", "deepstream-storage").gauge().value())
+					.isEqualTo(10); // the max property's default
+				// CREATE_TABLE metered, INSERT metered a, INSERT metered b
 				await().untilAsserted(() -> assertThat(
-						registry.get("deepstream.storage.notifications.received").functionCounter().count()).isGreaterThanOrEqualTo(3));
+						registry.get("deepstream.storage.notifications.received").functionCounter().count()).isEqualTo(3));
+
+				// three writes to one record (coalesced or not) and a flush while they wait: three writes, not more
+				CompletableFuture<Void> three = CompletableFuture.allOf(store.set("metered/c", 1, Map.of()),
+						store.set("metered/c", 2, Map.of()), store.set("metered/c", 3, Map.of()));
+				store.flush().join();
+				three.join();
+				assertThat(registry.get("deepstream.storage.writes.accepted").functionCounter().count()).isEqualTo(5);
+				assertThat(registry.get("deepstream.storage.writes.committed").functionCounter().count()).isEqualTo(5);
 			});
 	}
 

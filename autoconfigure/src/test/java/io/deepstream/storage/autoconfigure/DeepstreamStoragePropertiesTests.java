@@ -64,7 +64,8 @@ class DeepstreamStoragePropertiesTests {
 					"deepstream.storage.idle-timeout=45s", "deepstream.storage.notifications.create-table=false",
 					"deepstream.storage.notifications.update=false", "deepstream.storage.when-buffer-full=fail",
 					"deepstream.storage.max-batch-size=100", "deepstream.storage.max-buffered-writes=1000",
-					"deepstream.storage.listener.poll-timeout=250ms", "deepstream.storage.version-guard=true")
+					"deepstream.storage.listener.poll-timeout=250ms", "deepstream.storage.version-guard=true",
+					"deepstream.storage.close-timeout=5s")
 			.run((context) -> {
 				DeepstreamStorageProperties properties = context.getBean(DeepstreamStorageProperties.class);
 				assertThat(properties.determineUrl()).isEqualTo("jdbc:postgresql://elsewhere/app");
@@ -77,6 +78,7 @@ class DeepstreamStoragePropertiesTests {
 				assertThat(options.maxBatchSize()).isEqualTo(100);
 				assertThat(options.maxBufferedWrites()).isEqualTo(1000);
 				assertThat(options.versionGuard()).isTrue();
+				assertThat(options.closeTimeout()).isEqualTo(Duration.ofSeconds(5));
 				assertThat(properties.toListenerOptions().pollTimeout()).isEqualTo(Duration.ofMillis(250));
 			});
 	}
@@ -106,6 +108,7 @@ class DeepstreamStoragePropertiesTests {
 		assertInvalid("deepstream.storage.url=jdbc:mysql://x/y", "deepstream.storage.url", "jdbc:postgresql:");
 		assertInvalid("deepstream.storage.listener.validation-timeout=0s",
 				"deepstream.storage.listener.validation-timeout", "must be positive");
+		assertInvalid("deepstream.storage.close-timeout=0s", "deepstream.storage.close-timeout", "must be positive");
 	}
 
 	private void assertInvalid(String property, String name, String rule) {

@@ -85,6 +85,66 @@ class ReferenceInteropIT {
 		}
 	}
 
+	@Test
+	void aTableTheReferenceCreatesMeetsOurWritesAndListenerAndWeRecreateItAfterItsDrop(TestSchema.Name schema)
+			throws Exception {
+		ReferenceConnector reference = new ReferenceConnector(schema.database(), schema.value());
+		try (HikariDataSource dataSource = schema.database().newDataSource(4)) {
+			PostgresRecordStore store = new PostgresRecordStore(dataSource, MAPPER,
+					RecordStoreOptions.builder().schema(schema.value()).writeInterval(Duration.ofMillis(20)).build());
+			store.start();
+			NotificationListener listener = new NotificationListener(ListenerConnectionFactory.of(schema.database().url(),
+					schema.database().username(), schema.database().password()),
+					ListenerOptions.builder().schema(schema.value()).build());
+			List<String> ours = new CopyOnWriteArrayList<>();
+			listener.start();
+			listener.subscribe((n) -> ours.add(describe(n))).get(30, TimeUnit.SECONDS);
+			List<JsonNode> theirs = new CopyOnWriteArrayList<>();
+			try {
+				Process referenceListener = reference.listen(60_000, theirs);
+
+				// the reference creates the table, with its DDL and its trigger
+				assertThat(reference.run("set", "theirs/a", "1", "{\"by\":\"node\"}")).singleElement()
+					.satisfies((line) -> assertThat(line.get("ok").asBoolean()).isTrue());
+				assertThat(schema.database().queryForString("SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass(?)"
+						+ " AND NOT tgisinternal", "\"" + schema.value() + "\".theirs"))
+					.isEqualTo("broadcast_update_" + schema.value() + "_theirs");
+				assertThat(store.get("theirs/a").value()).hasToString("{\"by\":\"node\"}");
+
+				// our writes to its table fire its trigger, and it reads them
+				store.set("theirs/b", 2, Map.of("by", "java")).join();
+				store.set("theirs/a", 3, Map.of("by", "java")).join();
+				assertThat(reference.run("get", "theirs/b")).singleElement().satisfies((line) -> {
+					assertThat(line.get("version").asInt()).isEqualTo(2);
+					assertThat(line.get("value")).isEqualTo(MAPPER.readTree("{\"by\":\"java\"}"));
+				});
+
+				// it drops its table after its delete of the last row; our next write creates it again
+				store.delete("theirs/a").join();
+				reference.run("delete", "theirs/b");
+				assertThat(store.getSchemaOverview()).doesNotContainKey("theirs");
+				store.set("theirs/c", 1, Map.of("by", "java")).join();
+				assertThat(reference.run("get", "theirs/c")).singleElement()
+					.satisfies((line) -> assertThat(line.get("version").asInt()).isEqualTo(1));
+				reference.run("delete", "theirs/c");
+
+				List<String> expected = List.of("CREATE_TABLE theirs", "INSERT theirs a", "INSERT theirs b",
+						"UPDATE theirs a", "DELETE theirs a", "DELETE theirs b", "DESTROY_TABLE theirs",
+						"CREATE_TABLE theirs", "INSERT theirs c", "DELETE theirs c", "DESTROY_TABLE theirs");
+				await().untilAsserted(() -> assertThat(ours).containsExactlyElementsOf(expected));
+				await().untilAsserted(() -> assertThat(theirs).map(ReferenceInteropIT::describe).containsExactlyElementsOf(expected));
+				referenceListener.destroy();
+				referenceListener.waitFor(10, TimeUnit.SECONDS);
+				assertThat(store.getSchemaOverview()).doesNotContainKey("theirs");
+				assertThat(store.statistics().writesFailed()).isZero();
+			}
+			finally {
+				listener.stop();
+				store.close();
+			}
+		}
+	}
+
 	private static String describe(Notification notification) {
 		return notification.kind() + " " + notification.table() + ((notification.id() != null) ? " " + notification.id() : "");
 	}

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -22,6 +23,7 @@ import io.deepstream.storage.test.TestSchema;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -260,6 +262,73 @@ class NotificationListenerIT {
 		this.store.set("early/bird", 1, Map.of()).join();
 		await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.notifications)
 			.containsExactly(table(ChangeKind.CREATE_TABLE, "early"), record(ChangeKind.INSERT, "early", "bird")));
+	}
+
+	@Test
+	@Timeout(30) // the failure this test guards against is a wait for ever
+	void waitingForASubscriptionBeforeStartFailsAtOnceInsteadOfForEver() throws Exception {
+		NotificationListener listener = listener(options());
+		Recorder recorder = new Recorder();
+		CompletableFuture<Void> listening = listener.subscribe(recorder);
+		CompletableFuture<String> derived = listening.thenApply((ok) -> "listening");
+		assertThatIllegalStateException().isThrownBy(listening::join).withMessageContaining("call start()");
+		assertThatIllegalStateException().isThrownBy(listening::get).withMessageContaining("call start()");
+		assertThatIllegalStateException().isThrownBy(derived::join).withMessageContaining("call start()");
+		assertThat(listening).as("still waiting for its LISTEN").isNotDone();
+
+		// once started, the same future completes, and joining it waits for the LISTEN
+		listener.start();
+		listening.join();
+		assertThat(derived.join()).isEqualTo("listening");
+		assertThat(listener.state().channels()).containsExactly(this.schema);
+		notify(this.schema, "INSERT:t:1");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.notifications).hasSize(1));
+
+		// stopped again, a new subscription cannot be waited for either
+		listener.stop();
+		CompletableFuture<Void> other = listener.subscribe(new Recorder(), this.schema + "_other");
+		assertThatIllegalStateException().isThrownBy(other::join);
+	}
+
+	@Test
+	void startWhileThePreviousThreadIsStillStoppingFailsUntilItHasEnded() throws Exception {
+		NotificationListener listener = listener(options().stopTimeout(Duration.ofMillis(200)));
+		CountDownLatch inCallback = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Recorder recorder = new Recorder();
+		listener.subscribe((notification) -> {
+			recorder.accept(notification);
+			if (notification.id() != null && notification.id().equals("blocking")) {
+				inCallback.countDown();
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		});
+		listener.start();
+		await().atMost(WAIT).until(() -> listener.state().channels().contains(this.schema));
+		notify(this.schema, "INSERT:t:blocking");
+		assertThat(inCallback.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		String thread = recorder.threads.iterator().next();
+
+		listener.stop(); // gives up waiting after the stop timeout: the thread is in the callback
+		assertThat(listener.isRunning()).isFalse();
+		assertThat(threadState(thread)).isNotNull();
+		assertThatIllegalStateException().isThrownBy(listener::start)
+			.withMessageContaining(thread)
+			.withMessageContaining("has not ended yet");
+		assertThat(listener.isRunning()).isFalse();
+
+		release.countDown();
+		await().atMost(WAIT).until(() -> threadState(thread) == null);
+		listener.start();
+		await().atMost(WAIT).until(() -> listener.state().channels().contains(this.schema));
+		notify(this.schema, "INSERT:t:after");
+		await().atMost(WAIT).untilAsserted(
+				() -> assertThat(recorder.notifications).extracting(Notification::id).containsExactly("blocking", "after"));
 	}
 
 	@Test

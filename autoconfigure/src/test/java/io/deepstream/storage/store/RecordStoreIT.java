@@ -50,7 +50,8 @@ class RecordStoreIT {
 		StoredRecord record = store.get("fresh/a");
 		assertThat(record.version()).isEqualTo(3);
 		assertThat(record.value()).isEqualTo(json("{\"firstname\":\"Wolfram\"}"));
-		assertThat(schema.database().execute("SELECT 1 FROM \"" + schema + "\".fresh WHERE id = 'a'")).isEqualTo(-1);
+		assertThat(store.query("SELECT id, version, val FROM \"" + schema + "\".fresh"))
+			.containsExactly(Map.of("id", "a", "version", 3, "val", "{\"firstname\":\"Wolfram\"}"));
 	}
 
 	@Test
@@ -85,7 +86,8 @@ class RecordStoreIT {
 	void keysWithoutSlashGoToTheDefaultTableAndTheIdIsSplitAtTheFirstSlash() {
 		store.set("plainkey", 1, Map.of("a", 1)).join();
 		store.set("deep/b/c", 1, Map.of("b", 2)).join();
-		assertThat(schema.database().execute("SELECT 1 FROM \"" + schema + "\".\"default\" WHERE id = 'plainkey'")).isEqualTo(-1);
+		assertThat(store.query("SELECT id, version, val FROM \"" + schema + "\".\"default\""))
+			.containsExactly(Map.of("id", "plainkey", "version", 1, "val", "{\"a\":1}"));
 		List<Map<String, Object>> rows = store.query("SELECT id FROM \"" + schema + "\".deep");
 		assertThat(rows).extracting((row) -> row.get("id")).containsExactly("b/c");
 		assertThat(store.get("deep/b/c").value()).isEqualTo(json("{\"b\":2}"));

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
@@ -11,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.deepstream.storage.test.TestSchema;
 import org.junit.jupiter.api.AfterAll;
@@ -135,6 +137,68 @@ class VersionGuardIT {
 	}
 
 	@Test
+	void aDeleteFromAnotherProcessStartsTheRecordOverSoALowerVersionAppliesAfterIt() {
+		PostgresRecordStore first = guarded.get(0).store;
+		PostgresRecordStore second = guarded.get(1).store;
+		first.set("restart/keep", 1, value(1, "keeper")).join();
+		first.set("restart/x", 8, value(8, "first-life")).join();
+		second.delete("restart/x").join();
+		assertThat(stored("restart", "x")).isNull();
+		// a stale write of the first process arrives after the delete: the record starts over with it
+		first.set("restart/x", 3, value(3, "second-life")).join();
+		assertThat(stored("restart", "x")).isEqualTo("3 {\"v\":3,\"by\":\"second-life\"}");
+		assertThat(first.get("restart/x").version()).isEqualTo(3);
+		// and from then on the guard holds again
+		second.set("restart/x", 2, value(2, "stale")).join();
+		assertThat(stored("restart", "x")).isEqualTo("3 {\"v\":3,\"by\":\"second-life\"}");
+	}
+
+	@Test
+	void aStaleWriteBufferedBeforeADeleteOfAnotherProcessIsKeptOnlyUntilTheDelete() {
+		PostgresRecordStore first = guarded.get(0).store;
+		PostgresRecordStore second = guarded.get(1).store;
+		first.set("late/keep", 1, value(1, "keeper")).join();
+		first.set("late/x", 8, value(8, "first")).join();
+		second.set("late/x", 5, value(5, "stale")).join(); // ignored: 8 is stored
+		assertThat(stored("late", "x")).isEqualTo("8 {\"v\":8,\"by\":\"first\"}");
+		second.delete("late/x").join();
+		second.set("late/x", 5, value(5, "after-delete")).join(); // the same version applies now
+		assertThat(stored("late", "x")).isEqualTo("5 {\"v\":5,\"by\":\"after-delete\"}");
+	}
+
+	@Test
+	void concurrentWritersAndDeletersLoseNothingAndLeaveOnlyVersionsThatWereWritten() throws Exception {
+		Map<String, Set<Integer>> written = new ConcurrentHashMap<>();
+		AtomicInteger deletes = new AtomicInteger();
+		raceWithDeletes("deleted", guarded, written, deletes);
+		assertThat(deletes).as("deletes in the race").hasValueGreaterThan(100);
+		long failed = guarded.stream().mapToLong((fixture) -> fixture.store.statistics().writesFailed()).sum();
+		assertThat(failed).as("failed writes").isZero();
+		Map<String, String> rows = rows("deleted");
+		for (Map.Entry<String, String> row : rows.entrySet()) {
+			String text = row.getValue();
+			int storedVersion = Integer.parseInt(text.substring(0, text.indexOf(' ')));
+			assertThat(written.get(row.getKey())).as("versions written to %s", row.getKey()).contains(storedVersion);
+			assertThat(text).as("value of %s", row.getKey())
+				.matches(storedVersion + " \\{\"v\":(" + storedVersion + "|0),\"by\":\"[^\"]+\"}");
+		}
+		// every record ends with a last versioned write of each store after the race: the highest of them
+		for (int r = 0; r < RECORDS; r++) {
+			List<CompletableFuture<Void>> last = new ArrayList<>();
+			for (int i = 0; i < guarded.size(); i++) {
+				last.add(guarded.get(i).store.set("deleted/r" + r, 5000 + i, value(5000 + i, "last" + i)));
+			}
+			CompletableFuture.allOf(last.toArray(CompletableFuture[]::new)).join();
+		}
+		Map<String, String> after = rows("deleted");
+		after.remove("anchor");
+		assertThat(after).hasSize(RECORDS);
+		int top = 5000 + guarded.size() - 1;
+		assertThat(after.values()).allSatisfy((row) -> assertThat(row).isEqualTo(top + " {\"v\":" + top + ",\"by\":\"last"
+				+ (guarded.size() - 1) + "\"}"));
+	}
+
+	@Test
 	void concurrentWritersLeaveEveryRecordAtTheHighestVersionWritten() throws Exception {
 		Map<String, Integer> highest = race("race", guarded);
 		assertThat(highest).hasSize(RECORDS);
@@ -191,6 +255,53 @@ class VersionGuardIT {
 			pool.shutdownNow();
 		}
 		return highest;
+	}
+
+	/**
+	 * As {@link #race}, with one operation in ten a delete, so that batches mix upserts and deletes
+	 * and records start over while other processes write them. One record is never deleted, so that
+	 * the table stays.
+	 */
+	private static void raceWithDeletes(String table, List<StoreFixture> fixtures, Map<String, Set<Integer>> written,
+			AtomicInteger deletes) throws Exception {
+		fixtures.get(0).store.set(table + "/anchor", 1, value(1, "anchor")).join();
+		written.computeIfAbsent("anchor", (id) -> ConcurrentHashMap.newKeySet()).add(1);
+		int threads = fixtures.size() * THREADS_PER_STORE;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			CyclicBarrier start = new CyclicBarrier(threads);
+			List<Future<List<CompletableFuture<Void>>>> writers = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				PostgresRecordStore store = fixtures.get(t % fixtures.size()).store;
+				String writer = "w" + t;
+				writers.add(pool.submit(() -> {
+					start.await();
+					ThreadLocalRandom random = ThreadLocalRandom.current();
+					List<CompletableFuture<Void>> futures = new ArrayList<>();
+					for (int i = 0; i < WRITES_PER_THREAD / 2; i++) {
+						String id = "r" + random.nextInt(RECORDS);
+						if (random.nextInt(10) == 0) {
+							futures.add(store.delete(table + "/" + id));
+							deletes.incrementAndGet();
+							continue;
+						}
+						int version = (random.nextInt(20) == 0) ? 0 : 1 + random.nextInt(1000);
+						written.computeIfAbsent(id, (key) -> ConcurrentHashMap.newKeySet()).add(version);
+						futures.add(store.set(table + "/" + id, version, value(version, writer)));
+						if (random.nextInt(200) == 0) {
+							store.flush().join();
+						}
+					}
+					return futures;
+				}));
+			}
+			for (Future<List<CompletableFuture<Void>>> writer : writers) {
+				CompletableFuture.allOf(writer.get().toArray(CompletableFuture[]::new)).join();
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 	private static Map<String, Object> value(int version, String by) {

@@ -98,8 +98,22 @@ class WriteBufferTest {
 		CompletableFuture<Void> before = write.addWaiter();
 		write.complete();
 		assertThat(before).isCompleted();
-		assertThat(write.addWaiter()).isCompleted();
-		assertThat(write.waiterCount()).isZero();
+		assertThat(write.whenSettled()).as("as flush() adds it").isCompleted();
+		assertThat(write.waiterCount()).as("callers").isOne();
+	}
+
+	@Test
+	void flushWaitsForWritesWithoutCountingAsAWriteOfItsOwn() throws Exception {
+		RecordKey key = new RecordKey("t", "a");
+		this.buffer.add(key, PendingWrite.upsert("a", 1, "1"));
+		this.buffer.add(key, PendingWrite.upsert("a", 2, "2"));
+		List<CompletableFuture<Void>> flushed = this.buffer.waitForAccepted();
+		TableBatch batch = this.buffer.take(true).get(0);
+		assertThat(batch.writes()).singleElement()
+			.satisfies((write) -> assertThat(write.waiterCount()).as("the two callers, not flush()").isEqualTo(2));
+		batch.writes().forEach(PendingWrite::complete);
+		this.buffer.done(batch);
+		assertThat(flushed).singleElement().satisfies((future) -> assertThat(future).isCompleted());
 	}
 
 	@Test

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Runs one SQL statement on a connection of its own, outside the code under test; shared by the
  * test databases.
@@ -40,6 +42,20 @@ final class OneShotSql {
 				throw new IllegalStateException("No row from: " + sql);
 			}
 			return rs.getLong(1);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Test SQL failed: " + sql, ex);
+		}
+	}
+
+	/** Runs a query and returns the first column of its first row as text (null for SQL NULL). */
+	static @Nullable String queryForString(Connector connector, String sql, Object... args) {
+		try (Connection connection = connector.connect(); PreparedStatement statement = prepare(connection, sql, args);
+				ResultSet rs = statement.executeQuery()) {
+			if (!rs.next()) {
+				throw new IllegalStateException("No row from: " + sql);
+			}
+			return rs.getString(1);
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("Test SQL failed: " + sql, ex);

@@ -217,6 +217,16 @@ public final class TestDatabase {
 		return OneShotSql.queryForLong(this::connect, sql, args);
 	}
 
+	/**
+	 * Runs a query that returns one text, on a connection of its own.
+	 * @param sql the query
+	 * @param args bind parameters
+	 * @return the first column of the first row, null if it is SQL NULL
+	 */
+	public @Nullable String queryForString(String sql, Object... args) {
+		return OneShotSql.queryForString(this::connect, sql, args);
+	}
+
 
 	@Override
 	public String toString() {

@@ -474,21 +474,31 @@ public final class ThrowawayPostgres implements AutoCloseable {
 		return command;
 	}
 
-	private record Result(int exitCode, String output) {
+	record Result(int exitCode, String output) {
 	}
 
 	private static Result exec(List<String> command) {
+		return exec(command, COMMAND_TIMEOUT);
+	}
+
+	/**
+	 * Runs a command and waits for it, at most {@code timeout}. Its output goes to a file, not to a pipe
+	 * read before the wait: a child that inherits the output and outlives the command (a server started
+	 * without {@code -l}) would keep such a read, and so the command, from ever timing out.
+	 */
+	static Result exec(List<String> command, Duration timeout) {
+		Path output = null;
 		try {
+			output = Files.createTempFile("throwaway-postgres-", ".out");
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(output.toFile())
 				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
 				.start();
-			// pg_ctl start leaves the server holding no pipe of ours (-l), so the output ends with the command.
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				process.destroyForcibly();
-				return new Result(-1, output + "\n(timed out after " + COMMAND_TIMEOUT + ")");
+				return new Result(-1, new String(Files.readAllBytes(output), StandardCharsets.UTF_8) + "\n(timed out after " + timeout + ")");
 			}
-			return new Result(process.exitValue(), output);
+			return new Result(process.exitValue(), new String(Files.readAllBytes(output), StandardCharsets.UTF_8));
 		}
 		catch (IOException ex) {
 			return new Result(-1, "could not run " + command + ": " + ex.getMessage());
@@ -496,6 +506,16 @@ public final class ThrowawayPostgres implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return new Result(-1, "interrupted while running " + command);
+		}
+		finally {
+			if (output != null) {
+				try {
+					Files.deleteIfExists(output);
+				}
+				catch (IOException ex) {
+					// a temporary file left behind
+				}
+			}
 		}
 	}
 

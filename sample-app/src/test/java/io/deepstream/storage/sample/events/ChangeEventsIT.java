@@ -132,9 +132,15 @@ class ChangeEventsIT {
 		assertThat(Instant.parse(missed.get("to").asString())).isAfterOrEqualTo(Instant.parse(missed.get("from").asString()));
 		assertThat(Instant.parse(missed.get("to").asString())).isAfter(before);
 
-		// and changes flow again
+		// and changes flow again: exactly the events of this write follow the gap
+		int afterMissed = this.events.events().indexOf(missedEvent) + 1;
 		this.http.put("/records/again/x", "{}");
-		await().atMost(WAIT).until(() -> this.events.events().stream().anyMatch((event) -> event.name().equals("INSERT")));
+		await().atMost(WAIT).until(() -> this.events.events().size() >= afterMissed + 2);
+		assertThat(this.events.events().subList(afterMissed, this.events.events().size()))
+			.extracting(SseRecorder.Event::name)
+			.containsExactly("CREATE_TABLE", "INSERT");
+		assertData(afterMissed, "CREATE_TABLE", "again", null);
+		assertData(afterMissed + 1, "INSERT", "again", "x");
 	}
 
 	private void assertData(int index, String event, String table, String key) {

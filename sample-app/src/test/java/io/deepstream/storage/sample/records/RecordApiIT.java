@@ -138,7 +138,11 @@ class RecordApiIT {
 		assertThat(schema.statusCode()).isEqualTo(200);
 		JsonNode tables = json.readTree(schema.body());
 		assertThat(tables.get("counted").asLong()).isEqualTo(2);
-		assertThat(json.convertValue(tables, Map.class)).hasSameSizeAs(this.store.getSchemaOverview());
+		// every table with its count, as the store sees them (other tests of the class write too)
+		Map<String, Long> overview = this.store.getSchemaOverview();
+		assertThat(overview).containsEntry("counted", 2L);
+		assertThat(tables.propertyNames()).containsExactlyInAnyOrderElementsOf(overview.keySet());
+		overview.forEach((table, rows) -> assertThat(tables.get(table).asLong()).as(table).isEqualTo(rows));
 	}
 
 	@Test
@@ -146,10 +150,8 @@ class RecordApiIT {
 		this.http.put("/records/listed/b?version=2", "{\"b\":true}");
 		this.http.put("/records/listed/a%2Fz", "[1]");
 		JsonNode records = json.readTree(this.http.get("/records/listed").body());
-		assertThat(records).hasSize(2);
-		assertThat(records.get(0).get("id").asString()).isEqualTo("a/z");
-		assertThat(records.get(0).get("value")).isEqualTo(json.readTree("[1]"));
-		assertThat(records.get(1).get("version").asInt()).isEqualTo(2);
+		assertThat(records).isEqualTo(json.readTree(
+				"[{\"id\":\"a/z\",\"version\":0,\"value\":[1]},{\"id\":\"b\",\"version\":2,\"value\":{\"b\":true}}]"));
 		assertThat(this.http.get("/records/listed?limit=1").body()).isEqualTo("[{\"id\":\"a/z\",\"version\":0,\"value\":[1]}]");
 		assertThat(this.http.get("/records/nothing-here").body()).isEqualTo("[]");
 		assertProblem(this.http.get("/records/a:b"), 400);

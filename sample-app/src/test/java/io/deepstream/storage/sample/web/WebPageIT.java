@@ -13,6 +13,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,7 +59,13 @@ class WebPageIT {
 	void healthShowsTheStorage() {
 		HttpResponse<String> health = new Http(this.port).get("/actuator/health");
 		assertThat(health.statusCode()).isEqualTo(200);
-		assertThat(health.body()).contains("\"deepstreamStorage\"", "\"status\":\"UP\"");
+		JsonNode body = JsonMapper.builder().build().readTree(health.body());
+		assertThat(body.get("status").asString()).isEqualTo("UP");
+		JsonNode storage = body.at("/components/deepstreamStorage");
+		assertThat(storage.get("status").asString()).as("the storage's own status").isEqualTo("UP");
+		assertThat(storage.at("/details/database").asString()).isEqualTo("reachable");
+		assertThat(storage.at("/details/listener").asString()).isEqualTo("connected");
+		assertThat(storage.at("/details/schema").asString()).isEqualTo(SCHEMA);
 	}
 
 }
