@@ -206,7 +206,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
 
 	/** A new, empty cluster directory on a free port, cleaned up by a shutdown hook if never closed. */
 	private static ThrowawayPostgres create() {
-		Path bin = findBinaries();
+		Path bin = withServerTools(findBinaries());
 		boolean root = "root".equals(System.getProperty("user.name"));
 		Path directory;
 		try {
@@ -592,6 +592,23 @@ public final class ThrowawayPostgres implements AutoCloseable {
 		return packaged.orElseThrow(() -> new IllegalStateException("No PostgreSQL binaries for a throwaway cluster: "
 				+ "put initdb and pg_ctl on the PATH, set " + BIN_VARIABLE + " to their directory, or install the "
 				+ "PostgreSQL server package (Debian: postgresql-15)."));
+	}
+
+	/**
+	 * The directory the binaries really live in, when the one found holds links to some of them only
+	 * (such as {@code /usr/local/bin/pg_ctl} linking to the packaged one without {@code pg_basebackup}).
+	 */
+	private static Path withServerTools(Path bin) {
+		if (Files.isExecutable(bin.resolve("pg_basebackup"))) {
+			return bin;
+		}
+		try {
+			Path real = bin.resolve("pg_ctl").toRealPath().getParent();
+			return (real != null && Files.isExecutable(real.resolve("pg_basebackup"))) ? real : bin;
+		}
+		catch (IOException ex) {
+			return bin;
+		}
 	}
 
 	private static Optional<Path> newestPackagedBinaries() {
