@@ -7,8 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.store.WriteLoad;
 import io.deepstream.storage.test.ThrowawayPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -42,19 +41,8 @@ class HungServerIT {
 
 	private static final Duration BACKOFF = Duration.ofMillis(100);
 
-	private static ThrowawayPostgres postgres;
-
-	@BeforeAll
-	static void startPostgres() {
-		postgres = ThrowawayPostgres.start();
-	}
-
-	@AfterAll
-	static void stopPostgres() {
-		if (postgres != null) {
-			postgres.close();
-		}
-	}
+	@AutoClose
+	private static final ThrowawayPostgres postgres = ThrowawayPostgres.start();
 
 	@Test
 	void everyWriteSettlesWithinTheBoundWhileTheServerHangsAndWritesResumeAfterIt() {
