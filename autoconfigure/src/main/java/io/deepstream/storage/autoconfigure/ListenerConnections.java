@@ -42,7 +42,8 @@ final class ListenerConnections {
 		String own = properties.getListener().getUrl();
 		String url = (own != null) ? own : connectionDetails.getJdbcUrl();
 		if (own != null) {
-			DatabaseStartupWaiter.awaitDatabase(connections, own, properties.getStartupTimeout());
+			DatabaseStartupWaiter.awaitDatabase(connections, own, properties.getStartupTimeout(),
+					URL_PROPERTY + ", listener.user and listener.password (default: user and password)");
 		}
 		try {
 			ListenerConnectionCheck.requireDelivery(connections, ListenerConnectionCheck.DEFAULT_TIMEOUT);

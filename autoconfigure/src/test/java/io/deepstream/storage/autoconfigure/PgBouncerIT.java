@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  * the test database): the pool goes through it with the default pool settings (no
  * {@code prepareThreshold} in the URL) and the listener connects directly through
  * {@code deepstream.storage.listener.url}; pointed at PgBouncer, the listener fails start-up, naming
- * {@code listener.url}.
+ * {@code listener.url}, as it does when that URL does not answer.
  */
 @ExtendWith(TestSchema.class)
 class PgBouncerIT {
@@ -115,6 +115,18 @@ class PgBouncerIT {
 			assertThat(context.getStartupFailure()).hasStackTraceContaining("Point deepstream.storage.listener.url at "
 					+ "PostgreSQL directly").hasStackTraceContaining("pool_mode = transaction");
 		});
+	}
+
+	@Test
+	void listenerUrlThatDoesNotAnswerFailsStartUpNamingIt() {
+		String nowhere = "jdbc:postgresql://127.0.0.1:1/postgres";
+		runner.withPropertyValues("deepstream.storage.url=" + direct, "deepstream.storage.listener.url=" + nowhere,
+				"deepstream.storage.startup-timeout=500ms")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasStackTraceContaining("PostgreSQL at " + nowhere + " did not answer")
+					.hasStackTraceContaining("Check deepstream.storage.listener.url");
+			});
 	}
 
 	@Configuration(proxyBeanMethods = false)
