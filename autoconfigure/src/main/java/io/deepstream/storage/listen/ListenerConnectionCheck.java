@@ -19,7 +19,8 @@ import org.postgresql.PGNotification;
  * it hands each transaction to whichever server connection is free, so a {@code LISTEN} stays behind
  * on a server connection that the listener no longer holds, and notifications never reach it. Some
  * poolers refuse {@code LISTEN} outright. Either way the listener would run without ever hearing
- * anything, so the auto-configuration runs this check at start-up and fails.
+ * anything, so the auto-configuration runs this check at start-up and fails. A hot standby refuses
+ * {@code LISTEN} too ({@code cannot execute LISTEN during recovery}).
  * <p>
  * The check listens on a channel of its own, sends a notification to it from a second connection,
  * and waits for it on the first. A direct connection (or a pooler in session mode) receives it within
@@ -56,8 +57,9 @@ public final class ListenerConnectionCheck {
 				if (isConnectionFailure(ex)) {
 					throw ex;
 				}
-				throw new NotificationsNotDelivered("LISTEN was refused (" + ex.getMessage() + "); a connection pooler "
-						+ "in transaction or statement mode cannot carry LISTEN", ex);
+				throw new NotificationsNotDelivered("LISTEN was refused (" + ex.getMessage() + "); the listener needs a "
+						+ "session of its own on the primary: a standby refuses LISTEN, and a connection pooler in "
+						+ "transaction or statement mode cannot carry it", ex);
 			}
 			try (Connection sending = factory.open();
 					PreparedStatement notify = sending.prepareStatement("SELECT pg_notify(?, ?)")) {

@@ -34,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * of them had been acknowledged before the crash; every other acknowledged write is there.</li>
  * </ul>
  * Both times writes resume without help, no write is left hanging, and the listener reconnects to the
- * new primary and reports the gap once. Recovery times are printed.
+ * new primary and reports the gap once. Recovery times are printed. And a listener pointed at a
+ * standby fails start-up: a standby refuses {@code LISTEN}.
  */
 class FailoverIT {
 
@@ -52,6 +53,23 @@ class FailoverIT {
 	@Test
 	void asynchronousReplicationLosesOnlyWritesAcknowledgedBeforeTheCrash() throws Exception {
 		failover(false);
+	}
+
+	@Test
+	void listenerPointedAtAStandbyFailsStartUpNamingListenerUrl() {
+		try (ThrowawayPostgres primary = ThrowawayPostgres.start(); ThrowawayPostgres standby = primary.startStandby()) {
+			new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(DeepstreamStorageAutoConfiguration.class))
+				.withPropertyValues("deepstream.storage.url=" + primary.jdbcUrl(), "deepstream.storage.user=" + primary.username(),
+						"deepstream.storage.listener.url=" + standby.jdbcUrl())
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					assertThat(context.getStartupFailure())
+						.hasStackTraceContaining("cannot receive notifications through deepstream.storage.listener.url ("
+								+ standby.jdbcUrl() + ")")
+						.hasStackTraceContaining("LISTEN was refused")
+						.hasStackTraceContaining("a standby refuses LISTEN");
+				});
+		}
 	}
 
 	private void failover(boolean synchronous) throws Exception {
@@ -85,6 +103,8 @@ class FailoverIT {
 						load.start();
 						load.awaitAcknowledged(3000);
 
+						long behind = primary.queryForLong("SELECT coalesce(max(pg_current_wal_lsn() - flush_lsn), 0)::bigint"
+								+ " FROM pg_stat_replication");
 						long killed = System.nanoTime();
 						primary.kill();
 						standby.promote();
@@ -120,12 +140,13 @@ class FailoverIT {
 						long lastLostAgo = lost.stream().mapToLong((write) -> killed - write.committedAt).min().orElse(0);
 						System.out.printf("FailoverIT (%s replication): %d writes by %d threads to %d tables: %d"
 								+ " acknowledged, %d of them missing on the promoted standby (acknowledged %d to %d ms"
-								+ " before the crash), %d failed with RecordWriteException, 0 left hanging; %d batch"
+								+ " before the crash; WAL not yet flushed by the standby just before the kill: %d"
+								+ " bytes), %d failed with RecordWriteException, 0 left hanging; %d batch"
 								+ " retries; %s%n", replication, outcome.total(), WRITERS, TABLES,
 								outcome.acknowledged().size(), lost.size(),
 								WriteLoad.millis(lastLostAgo),
 								WriteLoad.millis(lost.stream().mapToLong((write) -> killed - write.committedAt).max().orElse(0)),
-								outcome.failed().size(), load.store.statistics().retries(), recovery);
+								behind, outcome.failed().size(), load.store.statistics().retries(), recovery);
 					}
 				});
 		}
