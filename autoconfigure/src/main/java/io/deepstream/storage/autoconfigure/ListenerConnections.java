@@ -53,8 +53,8 @@ final class ListenerConnections {
 					: "the listener's connection (" + url + ", from deepstream.storage.url or host; "
 							+ URL_PROPERTY + " is not set)";
 			throw new IllegalStateException("The notification listener cannot receive notifications through " + where
-					+ ": " + ex.getMessage() + ". Point " + URL_PROPERTY + " at PostgreSQL directly (or at a pooler in "
-					+ "session mode) and keep the pool's deepstream.storage.url on the pooler, or switch notifications "
+					+ ": " + ex.getMessage() + ". Point " + URL_PROPERTY + " at the primary PostgreSQL server directly (or "
+					+ "through a pooler in session mode) and keep the pool's deepstream.storage.url on the pooler, or switch notifications "
 					+ "off (deepstream.storage.notifications.*).", ex);
 		}
 		catch (SQLException ex) {

@@ -112,8 +112,8 @@ class PgBouncerIT {
 	void poolAndListenerBothOnPgBouncerFailsStartUpNamingListenerUrl() {
 		runner.withPropertyValues("deepstream.storage.url=" + throughBouncer).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasStackTraceContaining("Point deepstream.storage.listener.url at "
-					+ "PostgreSQL directly").hasStackTraceContaining("pool_mode = transaction");
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("Point deepstream.storage.listener.url at the primary "
+					+ "PostgreSQL server directly").hasStackTraceContaining("pool_mode = transaction");
 		});
 	}
 
