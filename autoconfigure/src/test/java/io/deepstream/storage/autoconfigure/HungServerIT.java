@@ -90,7 +90,7 @@ class HungServerIT {
 					long firstFailure = duringFreeze.stream().filter((write) -> write.failed).mapToLong((write) -> write.settledAt)
 						.min().orElseThrow();
 					long lastAcknowledgedInFreeze = duringFreeze.stream()
-						.filter((write) -> !write.failed)
+						.filter((write) -> !write.failed && write.settledAt < resumed)
 						.mapToLong((write) -> write.settledAt)
 						.max()
 						.orElse(frozen);
