@@ -30,6 +30,15 @@ final class DatabaseStartupWaiter {
 	 * @throws IllegalStateException if PostgreSQL did not answer in time, with the last error as cause
 	 */
 	static void awaitDatabase(ListenerConnectionFactory connections, String url, Duration timeout) {
+		awaitDatabase(connections, url, timeout, "deepstream.storage.url (or host, port, database), user and password");
+	}
+
+	/**
+	 * As {@link #awaitDatabase(ListenerConnectionFactory, String, Duration)}, for connections configured
+	 * by other properties.
+	 * @param toCheck the properties the failure message tells the user to check
+	 */
+	static void awaitDatabase(ListenerConnectionFactory connections, String url, Duration timeout, String toCheck) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		long pauseMillis = 100;
 		boolean logged = false;
@@ -47,7 +56,7 @@ final class DatabaseStartupWaiter {
 				if (System.nanoTime() - deadline >= 0) {
 					throw new IllegalStateException("PostgreSQL at " + url + " did not answer within " + timeout
 							+ " (deepstream.storage.startup-timeout): " + ex.getMessage()
-							+ ". Check deepstream.storage.url (or host, port, database), user and password.", ex);
+							+ ". Check " + toCheck + ".", ex);
 				}
 				if (!logged) {
 					logger.warn("PostgreSQL at {} is not reachable yet ({}); retrying for up to {}", url, ex.getMessage(), timeout);

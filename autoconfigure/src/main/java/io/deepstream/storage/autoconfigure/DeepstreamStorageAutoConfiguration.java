@@ -76,6 +76,7 @@ public final class DeepstreamStorageAutoConfiguration {
 		config.setIdleTimeout(properties.getIdleTimeout().toMillis());
 		// Do not fail while constructing the pool: start-up waits for the database, bounded.
 		config.setInitializationFailTimeout(-1);
+		DeepstreamStoragePoolSettings.apply(properties.getPool(), config);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(config));
 		return DeepstreamStorageDataSource.ownPool(new HikariDataSource(config));
 	}
@@ -138,8 +139,9 @@ public final class DeepstreamStorageAutoConfiguration {
 		NotificationListener deepstreamNotificationListener(DeepstreamStorageProperties properties,
 				DeepstreamStorageDataSource dataSource, DeepstreamStorageConnectionDetails connectionDetails,
 				DeepstreamStorageSchema schema) {
-			return new NotificationListener(directConnections(dataSource, connectionDetails),
-					properties.toListenerOptions());
+			ListenerConnectionFactory connections = ListenerConnections.of(properties, dataSource, connectionDetails);
+			ListenerConnections.requireNotificationsDelivered(properties, connections, connectionDetails);
+			return new NotificationListener(connections, properties.toListenerOptions());
 		}
 
 		@Bean

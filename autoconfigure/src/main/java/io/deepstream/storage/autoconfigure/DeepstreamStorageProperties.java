@@ -173,6 +173,11 @@ public class DeepstreamStorageProperties implements InitializingBean {
 	 */
 	private final Listener listener = new Listener();
 
+	/**
+	 * Timeouts and driver settings of the store's own connection pool.
+	 */
+	private final Pool pool = new Pool();
+
 	@Override
 	public void afterPropertiesSet() {
 		validate();
@@ -202,6 +207,10 @@ public class DeepstreamStorageProperties implements InitializingBean {
 		positive("listener.validation-timeout", this.listener.validationTimeout);
 		positive("listener.reconnect-initial-backoff", this.listener.reconnectInitialBackoff);
 		positive("listener.reconnect-max-backoff", this.listener.reconnectMaxBackoff);
+		if (this.listener.url != null && !this.listener.url.startsWith("jdbc:postgresql:")) {
+			throw invalid("listener.url", this.listener.url, "must be a PostgreSQL JDBC URL starting with 'jdbc:postgresql:'");
+		}
+		this.pool.validate();
 		identifier("schema", this.schema, () -> Identifiers.requireValidSchema(this.schema));
 		identifier("default-table", this.defaultTable,
 				() -> Identifiers.requireValidTable(this.defaultTable, this.defaultTable));
@@ -213,7 +222,7 @@ public class DeepstreamStorageProperties implements InitializingBean {
 		}
 	}
 
-	private static void check(String name, Object value, boolean valid, String rule) {
+	static void check(String name, Object value, boolean valid, String rule) {
 		if (!valid) {
 			throw invalid(name, value, rule);
 		}
@@ -232,7 +241,7 @@ public class DeepstreamStorageProperties implements InitializingBean {
 		}
 	}
 
-	private static InvalidConfigurationPropertyValueException invalid(String name, Object value, String rule) {
+	static InvalidConfigurationPropertyValueException invalid(String name, Object value, String rule) {
 		return new InvalidConfigurationPropertyValueException("deepstream.storage." + name, value, rule);
 	}
 
@@ -514,6 +523,10 @@ public class DeepstreamStorageProperties implements InitializingBean {
 		return this.listener;
 	}
 
+	public Pool getPool() {
+		return this.pool;
+	}
+
 	/**
 	 * The reference's {@code notifications} switches. Both {@code CREATE_TABLE} (as in deepstream's
 	 * config.yml) and {@code create-table} bind.
@@ -597,6 +610,24 @@ public class DeepstreamStorageProperties implements InitializingBean {
 	public static class Listener {
 
 		/**
+		 * JDBC URL the listener connects to, when it must differ from the pool's (url or host): a direct
+		 * connection to PostgreSQL while the pool goes through a pooler such as PgBouncer in transaction
+		 * mode, which cannot carry LISTEN. May name several hosts (jdbc:postgresql://a,b/db?targetServerType=primary).
+		 * Defaults to where the pool connects.
+		 */
+		private @Nullable String url;
+
+		/**
+		 * Login user of the listener's connection. Defaults to the main user.
+		 */
+		private @Nullable String user;
+
+		/**
+		 * Login password of the listener's connection. Defaults to the main password.
+		 */
+		private @Nullable String password;
+
+		/**
 		 * Longest single wait for notifications; also bounds how fast subscription changes and stop
 		 * take effect.
 		 */
@@ -622,6 +653,30 @@ public class DeepstreamStorageProperties implements InitializingBean {
 		 * Longest pause between reconnect attempts.
 		 */
 		private Duration reconnectMaxBackoff = ListenerOptions.DEFAULT_RECONNECT_MAX_BACKOFF;
+
+		public @Nullable String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable String url) {
+			this.url = url;
+		}
+
+		public @Nullable String getUser() {
+			return this.user;
+		}
+
+		public void setUser(@Nullable String user) {
+			this.user = user;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
 
 		public Duration getPollTimeout() {
 			return this.pollTimeout;
@@ -661,6 +716,67 @@ public class DeepstreamStorageProperties implements InitializingBean {
 
 		public void setReconnectMaxBackoff(Duration reconnectMaxBackoff) {
 			this.reconnectMaxBackoff = reconnectMaxBackoff;
+		}
+
+	}
+
+
+	/**
+	 * Settings of the store's own connection pool (not used with use-application-data-source).
+	 */
+	public static class Pool {
+
+		/**
+		 * Longest wait for the server's answer on a pooled connection (pgjdbc's socketTimeout, in whole
+		 * seconds, rounded up): a statement to a server that hangs fails after this long, and its batch
+		 * is retried on a new connection. Must exceed the longest statement the store runs. 0 waits for
+		 * ever (for the operating system to give up on the connection).
+		 */
+		private Duration socketTimeout = DeepstreamStoragePoolSettings.DEFAULT_SOCKET_TIMEOUT;
+
+		/**
+		 * Longest wait for a connection from the pool (HikariCP's connectionTimeout), a new one included;
+		 * a batch that waited this long is retried like any transient failure.
+		 */
+		private Duration connectionTimeout = DeepstreamStoragePoolSettings.DEFAULT_CONNECTION_TIMEOUT;
+
+		/**
+		 * pgjdbc's prepareThreshold for the pool's connections: after how many executions a statement
+		 * becomes a server-side prepared statement. 0 (the default) never prepares on the server, so the
+		 * pool works through PgBouncer in transaction mode; 5 is pgjdbc's own default.
+		 */
+		private int prepareThreshold = DeepstreamStoragePoolSettings.DEFAULT_PREPARE_THRESHOLD;
+
+		void validate() {
+			check("pool.socket-timeout", this.socketTimeout, !this.socketTimeout.isNegative(), "must not be negative");
+			check("pool.connection-timeout", this.connectionTimeout,
+					this.connectionTimeout.compareTo(DeepstreamStoragePoolSettings.MIN_CONNECTION_TIMEOUT) >= 0,
+					"must be at least " + DeepstreamStoragePoolSettings.MIN_CONNECTION_TIMEOUT.toMillis() + "ms");
+			check("pool.prepare-threshold", this.prepareThreshold, this.prepareThreshold >= 0, "must not be negative");
+		}
+
+		public Duration getSocketTimeout() {
+			return this.socketTimeout;
+		}
+
+		public void setSocketTimeout(Duration socketTimeout) {
+			this.socketTimeout = socketTimeout;
+		}
+
+		public Duration getConnectionTimeout() {
+			return this.connectionTimeout;
+		}
+
+		public void setConnectionTimeout(Duration connectionTimeout) {
+			this.connectionTimeout = connectionTimeout;
+		}
+
+		public int getPrepareThreshold() {
+			return this.prepareThreshold;
+		}
+
+		public void setPrepareThreshold(int prepareThreshold) {
+			this.prepareThreshold = prepareThreshold;
 		}
 
 	}

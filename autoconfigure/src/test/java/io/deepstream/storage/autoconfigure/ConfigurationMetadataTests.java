@@ -62,6 +62,9 @@ class ConfigurationMetadataTests {
 		assertThat(duration("listener.validation-timeout")).isEqualTo(listener.validationTimeout());
 		assertThat(duration("listener.reconnect-initial-backoff")).isEqualTo(listener.reconnectInitialBackoff());
 		assertThat(duration("listener.reconnect-max-backoff")).isEqualTo(listener.reconnectMaxBackoff());
+		assertThat(duration("pool.socket-timeout")).isEqualTo(DeepstreamStoragePoolSettings.DEFAULT_SOCKET_TIMEOUT);
+		assertThat(duration("pool.connection-timeout")).isEqualTo(DeepstreamStoragePoolSettings.DEFAULT_CONNECTION_TIMEOUT);
+		assertThat(number("pool.prepare-threshold")).isEqualTo(DeepstreamStoragePoolSettings.DEFAULT_PREPARE_THRESHOLD);
 		assertThat(number("idle-timeout-millis")).isEqualTo(new DeepstreamStorageProperties().getIdleTimeoutMillis());
 	}
 

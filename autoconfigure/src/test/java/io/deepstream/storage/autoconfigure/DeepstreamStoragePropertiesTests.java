@@ -111,6 +111,18 @@ class DeepstreamStoragePropertiesTests {
 		assertInvalid("deepstream.storage.close-timeout=0s", "deepstream.storage.close-timeout", "must be positive");
 	}
 
+	@Test
+	void invalidPoolAndListenerConnectionValuesStopStartUpNamingTheProperty() {
+		assertInvalid("deepstream.storage.pool.socket-timeout=-1s", "deepstream.storage.pool.socket-timeout",
+				"must not be negative");
+		assertInvalid("deepstream.storage.pool.connection-timeout=100ms", "deepstream.storage.pool.connection-timeout",
+				"at least 250ms");
+		assertInvalid("deepstream.storage.pool.prepare-threshold=-1", "deepstream.storage.pool.prepare-threshold",
+				"must not be negative");
+		assertInvalid("deepstream.storage.listener.url=jdbc:mysql://x/y", "deepstream.storage.listener.url",
+				"jdbc:postgresql:");
+	}
+
 	private void assertInvalid(String property, String name, String rule) {
 		this.runner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();

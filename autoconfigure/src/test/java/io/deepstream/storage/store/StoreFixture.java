@@ -1,6 +1,7 @@
 package io.deepstream.storage.store;
 
 import java.time.Duration;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -13,6 +14,11 @@ import tools.jackson.databind.json.JsonMapper;
 final class StoreFixture implements AutoCloseable {
 
 	static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+	/** Builds the fixtures' pools (of a given size): on the test database, unless {@link ThroughPgBouncer} says otherwise. */
+	static final IntFunction<HikariDataSource> DIRECT = (size) -> TestDatabase.get().newDataSource(size);
+
+	static volatile IntFunction<HikariDataSource> pools = DIRECT;
 
 	final HikariDataSource dataSource;
 
@@ -31,7 +37,7 @@ final class StoreFixture implements AutoCloseable {
 		RecordStoreOptions options = customizer
 			.apply(RecordStoreOptions.builder().schema(schema).writeInterval(Duration.ofMillis(20)))
 			.build();
-		HikariDataSource dataSource = TestDatabase.get().newDataSource(4);
+		HikariDataSource dataSource = pools.apply(4);
 		PostgresRecordStore store = new PostgresRecordStore(dataSource, MAPPER, options);
 		store.start();
 		return new StoreFixture(dataSource, store);

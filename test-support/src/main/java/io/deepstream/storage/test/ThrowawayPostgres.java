@@ -122,20 +122,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
 	 * @throws IllegalStateException if no binaries are found or the cluster does not start
 	 */
 	public static ThrowawayPostgres start() {
-		Path bin = findBinaries();
-		boolean root = "root".equals(System.getProperty("user.name"));
-		Path directory;
-		try {
-			directory = Files.createTempDirectory("deepstream-pg-");
-			if (root) {
-				changeOwner(directory, OS_USER);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not create a directory for a throwaway PostgreSQL", ex);
-		}
-		ThrowawayPostgres postgres = new ThrowawayPostgres(bin, directory, root, freePort());
-		Runtime.getRuntime().addShutdownHook(postgres.shutdownHook);
+		ThrowawayPostgres postgres = create();
 		try {
 			long started = System.nanoTime();
 			postgres.run("initdb", "-D", postgres.dataDirectory.toString(), "-A", "trust", "-U", USERNAME, "-E", "UTF8",
@@ -150,6 +137,90 @@ public final class ThrowawayPostgres implements AutoCloseable {
 			postgres.close();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Creates a streaming standby of this cluster ({@code pg_basebackup -R}: a hot standby that
+	 * connects to this cluster as its primary) and starts it; returns once it accepts (read-only)
+	 * connections. It is a throwaway cluster of its own, with its own port and directory, and can be
+	 * {@linkplain #promote() promoted} when this one is gone. Make replication synchronous afterwards
+	 * (on this cluster: {@code synchronous_standby_names}), not before: the standby copies this
+	 * cluster's configuration, and a promoted standby that waits for a standby of its own would never
+	 * commit.
+	 * @return the running standby
+	 * @throws IllegalStateException if the base backup or the start fails
+	 */
+	public ThrowawayPostgres startStandby() {
+		requireOpen();
+		ThrowawayPostgres standby = create();
+		try {
+			long started = System.nanoTime();
+			standby.run("pg_basebackup", "-D", standby.dataDirectory.toString(), "-h", "127.0.0.1", "-p",
+					Integer.toString(this.port), "-U", USERNAME, "-X", "stream", "-R", "-c", "fast", "--no-sync");
+			standby.configure();
+			standby.launch();
+			logger.info("Throwaway PostgreSQL standby of port {} started on port {} in {} ms ({})", this.port, standby.port,
+					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), standby.directory);
+			return standby;
+		}
+		catch (RuntimeException ex) {
+			standby.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Promotes a {@linkplain #startStandby() standby} to a primary ({@code pg_ctl promote -w}); returns
+	 * once it accepts writes.
+	 */
+	public void promote() {
+		requireOpen();
+		run("pg_ctl", "-D", this.dataDirectory.toString(), "-w", "-t", "60", "promote");
+	}
+
+	/**
+	 * Freezes the whole server ({@code SIGSTOP} to the postmaster and every process of it): every
+	 * connection stays open and answers nothing, new connections are accepted by the kernel and never
+	 * answered, as a hung machine would. {@link #resumeAll()} undoes it; {@link #close()} too.
+	 */
+	public void suspendAll() {
+		signalAll("STOP");
+	}
+
+	/** Lets every process of a {@linkplain #suspendAll() frozen} server run again ({@code SIGCONT}). */
+	public void resumeAll() {
+		signalAll("CONT");
+	}
+
+	private void signalAll(String signal) {
+		requireOpen();
+		List<String> processes = processesOfTheServer();
+		if (processes.isEmpty()) {
+			throw new IllegalStateException("The throwaway PostgreSQL is not running");
+		}
+		Result result = exec(Stream.concat(Stream.of("kill", "-" + signal), processes.stream()).toList());
+		if (result.exitCode() != 0) {
+			throw new IllegalStateException("kill -" + signal + " " + processes + " failed: " + result.output());
+		}
+	}
+
+	/** A new, empty cluster directory on a free port, cleaned up by a shutdown hook if never closed. */
+	private static ThrowawayPostgres create() {
+		Path bin = withServerTools(findBinaries());
+		boolean root = "root".equals(System.getProperty("user.name"));
+		Path directory;
+		try {
+			directory = Files.createTempDirectory("deepstream-pg-");
+			if (root) {
+				changeOwner(directory, OS_USER);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not create a directory for a throwaway PostgreSQL", ex);
+		}
+		ThrowawayPostgres postgres = new ThrowawayPostgres(bin, directory, root, freePort());
+		Runtime.getRuntime().addShutdownHook(postgres.shutdownHook);
+		return postgres;
 	}
 
 	/**
@@ -543,6 +614,23 @@ public final class ThrowawayPostgres implements AutoCloseable {
 				+ "PostgreSQL server package (Debian: postgresql-15)."));
 	}
 
+	/**
+	 * The directory the binaries really live in, when the one found holds links to some of them only
+	 * (such as {@code /usr/local/bin/pg_ctl} linking to the packaged one without {@code pg_basebackup}).
+	 */
+	private static Path withServerTools(Path bin) {
+		if (Files.isExecutable(bin.resolve("pg_basebackup"))) {
+			return bin;
+		}
+		try {
+			Path real = bin.resolve("pg_ctl").toRealPath().getParent();
+			return (real != null && Files.isExecutable(real.resolve("pg_basebackup"))) ? real : bin;
+		}
+		catch (IOException ex) {
+			return bin;
+		}
+	}
+
 	private static Optional<Path> newestPackagedBinaries() {
 		Path root = Path.of("/usr/lib/postgresql");
 		if (!Files.isDirectory(root)) {
@@ -567,7 +655,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
 		}
 	}
 
-	private static int freePort() {
+	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}
@@ -576,7 +664,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
 		}
 	}
 
-	private static void changeOwner(Path directory, String user) throws IOException {
+	static void changeOwner(Path directory, String user) throws IOException {
 		UserPrincipalLookupService lookup = directory.getFileSystem().getUserPrincipalLookupService();
 		UserPrincipal owner = lookup.lookupPrincipalByName(user);
 		PosixFileAttributeView view = Files.getFileAttributeView(directory, PosixFileAttributeView.class);
