@@ -6,6 +6,8 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.deepstream.storage.announce.ServerAnnouncer;
+import io.deepstream.storage.event.AnnouncementEventBridge;
 import io.deepstream.storage.event.NotificationEventBridge;
 import io.deepstream.storage.listen.ListenerConnectionFactory;
 import io.deepstream.storage.listen.NotificationListener;
@@ -128,6 +130,32 @@ public final class DeepstreamStorageAutoConfiguration {
 		}
 		return ListenerConnectionFactory.of(connectionDetails.getJdbcUrl(), connectionDetails.getUsername(),
 				connectionDetails.getPassword());
+	}
+
+	/**
+	 * Announcing the store's writes to running deepstream servers, when {@code server.urls} names any.
+	 * The announcer is a {@link RecordStoreObserver} (so the store reports every commit to it) and a
+	 * lifecycle that starts before the store and stops after it.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(OnServerUrlsCondition.class)
+	static class ServerAnnouncerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ServerAnnouncer deepstreamServerAnnouncer(DeepstreamStorageProperties properties,
+				ObjectProvider<JsonMapper> jsonMapper) {
+			return new ServerAnnouncer(properties.getServer().toAnnouncerOptions(properties.getDefaultTable()),
+					jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		AnnouncementEventBridge deepstreamAnnouncementEventBridge(ApplicationEventPublisher publisher,
+				ServerAnnouncer announcer) {
+			return new AnnouncementEventBridge(publisher, announcer);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

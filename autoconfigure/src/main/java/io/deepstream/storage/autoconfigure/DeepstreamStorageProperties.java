@@ -1,8 +1,13 @@
 package io.deepstream.storage.autoconfigure;
 
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
+import io.deepstream.storage.announce.AnnouncerOptions;
 import io.deepstream.storage.core.Identifiers;
 import io.deepstream.storage.core.NotificationSwitches;
 import io.deepstream.storage.listen.ListenerOptions;
@@ -178,6 +183,11 @@ public class DeepstreamStorageProperties implements InitializingBean {
 	 */
 	private final Pool pool = new Pool();
 
+	/**
+	 * Running deepstream servers to tell about this store's writes (record notify over their HTTP API).
+	 */
+	private final Server server = new Server();
+
 	@Override
 	public void afterPropertiesSet() {
 		validate();
@@ -211,6 +221,7 @@ public class DeepstreamStorageProperties implements InitializingBean {
 			throw invalid("listener.url", this.listener.url, "must be a PostgreSQL JDBC URL starting with 'jdbc:postgresql:'");
 		}
 		this.pool.validate();
+		this.server.validate(this.defaultTable);
 		identifier("schema", this.schema, () -> Identifiers.requireValidSchema(this.schema));
 		identifier("default-table", this.defaultTable,
 				() -> Identifiers.requireValidTable(this.defaultTable, this.defaultTable));
@@ -527,6 +538,10 @@ public class DeepstreamStorageProperties implements InitializingBean {
 		return this.pool;
 	}
 
+	public Server getServer() {
+		return this.server;
+	}
+
 	/**
 	 * The reference's {@code notifications} switches. Both {@code CREATE_TABLE} (as in deepstream's
 	 * config.yml) and {@code create-table} bind.
@@ -777,6 +792,212 @@ public class DeepstreamStorageProperties implements InitializingBean {
 
 		public void setPrepareThreshold(int prepareThreshold) {
 			this.prepareThreshold = prepareThreshold;
+		}
+
+	}
+
+
+	/**
+	 * The deepstream servers this store's writes are announced to. A deepstream server does not see
+	 * writes made directly in PostgreSQL (its cache never expires); after every committed batch the
+	 * names of its records are sent to each URL as one record notify.
+	 */
+	public static class Server {
+
+		/**
+		 * deepstream HTTP endpoints to announce writes to, such as http://localhost:6020/api. Empty: off.
+		 * With a cluster whose nodes keep their own cache (the default local cache), list every node.
+		 */
+		private List<String> urls = new ArrayList<>();
+
+		/**
+		 * Sent as authData with every request, for the server's auth handler (exclusive with token).
+		 */
+		private @Nullable Map<String, Object> authData;
+
+		/**
+		 * Sent as token with every request, for the server's auth handler (exclusive with auth-data).
+		 */
+		private @Nullable String token;
+
+		/**
+		 * How long connecting to a server may take.
+		 */
+		private Duration connectTimeout = AnnouncerOptions.DEFAULT_CONNECT_TIMEOUT;
+
+		/**
+		 * How long a server may take to answer a request.
+		 */
+		private Duration requestTimeout = AnnouncerOptions.DEFAULT_REQUEST_TIMEOUT;
+
+		/**
+		 * Most record names in one request.
+		 */
+		private int maxNamesPerRequest = AnnouncerOptions.DEFAULT_MAX_NAMES_PER_REQUEST;
+
+		/**
+		 * Most names waiting for one server; names beyond it are given up on (logged, counted, published as
+		 * RecordsNotAnnouncedEvent).
+		 */
+		private int maxPendingNames = AnnouncerOptions.DEFAULT_MAX_PENDING_NAMES;
+
+		/**
+		 * The first pause after a failed request; doubled after each failure.
+		 */
+		private Duration retryInitialBackoff = AnnouncerOptions.DEFAULT_RETRY_INITIAL_BACKOFF;
+
+		/**
+		 * The longest pause after a failed request.
+		 */
+		private Duration retryMaxBackoff = AnnouncerOptions.DEFAULT_RETRY_MAX_BACKOFF;
+
+		/**
+		 * How long a name is retried after its commit before it is given up on.
+		 */
+		private Duration giveUpAfter = AnnouncerOptions.DEFAULT_GIVE_UP_AFTER;
+
+		/**
+		 * How long shutdown waits for names still waiting before giving up on them.
+		 */
+		private Duration closeTimeout = AnnouncerOptions.DEFAULT_CLOSE_TIMEOUT;
+
+		void validate(String defaultTable) {
+			for (int i = 0; i < this.urls.size(); i++) {
+				String name = "server.urls[" + i + "]";
+				String url = this.urls.get(i);
+				try {
+					AnnouncerOptions.requireHttpUrl((url == null || url.isBlank()) ? null : URI.create(url.strip()), name);
+				}
+				catch (IllegalArgumentException ex) {
+					throw invalid(name, String.valueOf(url), ex.getMessage());
+				}
+			}
+			if (this.authData != null && this.token != null) {
+				throw invalid("server.token", "(hidden)", "must not be set together with server.auth-data: a request carries one or the other");
+			}
+			if (!this.urls.isEmpty()) {
+				try {
+					toAnnouncerOptions(defaultTable);
+				}
+				catch (IllegalArgumentException ex) {
+					throw invalid("server", this.urls, ex.getMessage());
+				}
+			}
+		}
+
+		/** @return whether any server is configured */
+		public boolean isEnabled() {
+			return !this.urls.isEmpty();
+		}
+
+		/**
+		 * The announcer options these properties describe.
+		 * @param defaultTable the store's default table
+		 * @return the options
+		 */
+		public AnnouncerOptions toAnnouncerOptions(String defaultTable) {
+			return AnnouncerOptions.builder()
+				.urls(this.urls.stream().map((url) -> URI.create(url.strip())).toList())
+				.authData(this.authData)
+				.token(this.token)
+				.defaultTable(defaultTable)
+				.connectTimeout(this.connectTimeout)
+				.requestTimeout(this.requestTimeout)
+				.maxNamesPerRequest(this.maxNamesPerRequest)
+				.maxPendingNames(this.maxPendingNames)
+				.retryInitialBackoff(this.retryInitialBackoff)
+				.retryMaxBackoff(this.retryMaxBackoff)
+				.giveUpAfter(this.giveUpAfter)
+				.closeTimeout(this.closeTimeout)
+				.build();
+		}
+
+		public List<String> getUrls() {
+			return this.urls;
+		}
+
+		public void setUrls(List<String> urls) {
+			this.urls = urls;
+		}
+
+		public @Nullable Map<String, Object> getAuthData() {
+			return this.authData;
+		}
+
+		public void setAuthData(@Nullable Map<String, Object> authData) {
+			this.authData = authData;
+		}
+
+		public @Nullable String getToken() {
+			return this.token;
+		}
+
+		public void setToken(@Nullable String token) {
+			this.token = token;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getRequestTimeout() {
+			return this.requestTimeout;
+		}
+
+		public void setRequestTimeout(Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+		}
+
+		public int getMaxNamesPerRequest() {
+			return this.maxNamesPerRequest;
+		}
+
+		public void setMaxNamesPerRequest(int maxNamesPerRequest) {
+			this.maxNamesPerRequest = maxNamesPerRequest;
+		}
+
+		public int getMaxPendingNames() {
+			return this.maxPendingNames;
+		}
+
+		public void setMaxPendingNames(int maxPendingNames) {
+			this.maxPendingNames = maxPendingNames;
+		}
+
+		public Duration getRetryInitialBackoff() {
+			return this.retryInitialBackoff;
+		}
+
+		public void setRetryInitialBackoff(Duration retryInitialBackoff) {
+			this.retryInitialBackoff = retryInitialBackoff;
+		}
+
+		public Duration getRetryMaxBackoff() {
+			return this.retryMaxBackoff;
+		}
+
+		public void setRetryMaxBackoff(Duration retryMaxBackoff) {
+			this.retryMaxBackoff = retryMaxBackoff;
+		}
+
+		public Duration getGiveUpAfter() {
+			return this.giveUpAfter;
+		}
+
+		public void setGiveUpAfter(Duration giveUpAfter) {
+			this.giveUpAfter = giveUpAfter;
+		}
+
+		public Duration getCloseTimeout() {
+			return this.closeTimeout;
+		}
+
+		public void setCloseTimeout(Duration closeTimeout) {
+			this.closeTimeout = closeTimeout;
 		}
 
 	}

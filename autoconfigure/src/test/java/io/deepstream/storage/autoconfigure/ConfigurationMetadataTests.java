@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.deepstream.storage.announce.AnnouncerOptions;
 import io.deepstream.storage.listen.ListenerOptions;
 import io.deepstream.storage.store.RecordStoreOptions;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,14 @@ class ConfigurationMetadataTests {
 		assertThat(duration("pool.socket-timeout")).isEqualTo(DeepstreamStoragePoolSettings.DEFAULT_SOCKET_TIMEOUT);
 		assertThat(duration("pool.connection-timeout")).isEqualTo(DeepstreamStoragePoolSettings.DEFAULT_CONNECTION_TIMEOUT);
 		assertThat(number("pool.prepare-threshold")).isEqualTo(DeepstreamStoragePoolSettings.DEFAULT_PREPARE_THRESHOLD);
+		assertThat(duration("server.connect-timeout")).isEqualTo(AnnouncerOptions.DEFAULT_CONNECT_TIMEOUT);
+		assertThat(duration("server.request-timeout")).isEqualTo(AnnouncerOptions.DEFAULT_REQUEST_TIMEOUT);
+		assertThat(number("server.max-names-per-request")).isEqualTo(AnnouncerOptions.DEFAULT_MAX_NAMES_PER_REQUEST);
+		assertThat(number("server.max-pending-names")).isEqualTo(AnnouncerOptions.DEFAULT_MAX_PENDING_NAMES);
+		assertThat(duration("server.retry-initial-backoff")).isEqualTo(AnnouncerOptions.DEFAULT_RETRY_INITIAL_BACKOFF);
+		assertThat(duration("server.retry-max-backoff")).isEqualTo(AnnouncerOptions.DEFAULT_RETRY_MAX_BACKOFF);
+		assertThat(duration("server.give-up-after")).isEqualTo(AnnouncerOptions.DEFAULT_GIVE_UP_AFTER);
+		assertThat(duration("server.close-timeout")).isEqualTo(AnnouncerOptions.DEFAULT_CLOSE_TIMEOUT);
 		assertThat(number("idle-timeout-millis")).isEqualTo(new DeepstreamStorageProperties().getIdleTimeoutMillis());
 	}
 

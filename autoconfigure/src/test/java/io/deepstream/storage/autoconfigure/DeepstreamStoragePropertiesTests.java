@@ -123,6 +123,46 @@ class DeepstreamStoragePropertiesTests {
 				"jdbc:postgresql:");
 	}
 
+	@Test
+	void bindsTheDeepstreamServersToAnnounceTo() {
+		this.runner
+			.withPropertyValues("deepstream.storage.server.urls=http://ds-1:6020/api, https://ds-2/api",
+					"deepstream.storage.server.auth-data.username=storage", "deepstream.storage.server.auth-data.password=secret",
+					"deepstream.storage.server.give-up-after=30s", "deepstream.storage.server.max-names-per-request=200")
+			.run((context) -> {
+				DeepstreamStorageProperties.Server server = context.getBean(DeepstreamStorageProperties.class).getServer();
+				var options = server.toAnnouncerOptions("default");
+				assertThat(options.urls()).extracting(Object::toString).containsExactly("http://ds-1:6020/api", "https://ds-2/api");
+				assertThat(options.authData()).containsEntry("username", "storage").containsEntry("password", "secret");
+				assertThat(options.token()).isNull();
+				assertThat(options.giveUpAfter()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(options.maxNamesPerRequest()).isEqualTo(200);
+			});
+	}
+
+	@Test
+	void invalidServerValuesStopStartUpNamingTheProperty() {
+		assertInvalid("deepstream.storage.server.urls=ws://localhost:6020/deepstream", "deepstream.storage.server.urls[0]",
+				"http or https");
+		this.runner.withPropertyValues("deepstream.storage.server.urls[0]=http://a/api", "deepstream.storage.server.urls[1]=")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("deepstream.storage.server.urls[1]")
+				.hasMessageContaining("must not be empty"));
+		this.runner.withPropertyValues("deepstream.storage.server.urls=http://a/api", "deepstream.storage.server.token=t",
+				"deepstream.storage.server.auth-data.username=u")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("deepstream.storage.server.token")
+				.hasMessageContaining("auth-data"));
+		this.runner.withPropertyValues("deepstream.storage.server.urls=http://a/api",
+				"deepstream.storage.server.retry-max-backoff=10ms")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("deepstream.storage.server")
+				.hasMessageContaining("retryMaxBackoff"));
+	}
+
 	private void assertInvalid(String property, String name, String rule) {
 		this.runner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();

@@ -1,6 +1,7 @@
 package io.deepstream.storage.autoconfigure.health;
 
 import io.deepstream.storage.autoconfigure.DeepstreamStorageAutoConfiguration;
+import io.deepstream.storage.announce.ServerAnnouncer;
 import io.deepstream.storage.listen.NotificationListener;
 import io.deepstream.storage.store.PostgresRecordStore;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,8 +26,8 @@ public final class DeepstreamStorageHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "deepstreamStorageHealthIndicator")
 	DeepstreamStorageHealthIndicator deepstreamStorageHealthIndicator(PostgresRecordStore store,
-			ObjectProvider<NotificationListener> listener) {
-		return new DeepstreamStorageHealthIndicator(store, listener.getIfAvailable());
+			ObjectProvider<NotificationListener> listener, ObjectProvider<ServerAnnouncer> announcer) {
+		return new DeepstreamStorageHealthIndicator(store, listener.getIfAvailable(), announcer.getIfAvailable());
 	}
 
 }

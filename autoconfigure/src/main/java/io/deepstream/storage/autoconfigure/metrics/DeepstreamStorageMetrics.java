@@ -1,7 +1,10 @@
 package io.deepstream.storage.autoconfigure.metrics;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.deepstream.storage.announce.EndpointState;
+import io.deepstream.storage.announce.ServerAnnouncer;
 import io.deepstream.storage.listen.NotificationListener;
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.store.RecordStoreObserver;
@@ -9,11 +12,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 /**
  * Micrometer meters of deepstream's storage, all tagged with the schema:
@@ -36,12 +41,20 @@ public class DeepstreamStorageMetrics implements MeterBinder, RecordStoreObserve
 
 	private final ObjectProvider<NotificationListener> listener;
 
+	private final ObjectProvider<ServerAnnouncer> announcer;
+
 	private volatile @Nullable Meters meters;
 
 	public DeepstreamStorageMetrics(ObjectProvider<PostgresRecordStore> store,
 			ObjectProvider<NotificationListener> listener) {
+		this(store, listener, new StaticListableBeanFactory().getBeanProvider(ServerAnnouncer.class));
+	}
+
+	public DeepstreamStorageMetrics(ObjectProvider<PostgresRecordStore> store,
+			ObjectProvider<NotificationListener> listener, ObjectProvider<ServerAnnouncer> announcer) {
 		this.store = store;
 		this.listener = listener;
+		this.announcer = announcer;
 	}
 
 	@Override
@@ -59,6 +72,13 @@ public class DeepstreamStorageMetrics implements MeterBinder, RecordStoreObserve
 			.description("Writes that failed for good").tag("schema", schema).register(registry);
 		Gauge.builder("deepstream.storage.writes.buffered", recordStore, (s) -> s.statistics().buffered())
 			.description("Writes accepted and not yet committed").tag("schema", schema).register(registry);
+		FunctionCounter.builder("deepstream.storage.writes.conflicted", recordStore, (s) -> s.statistics().writesConflicted())
+			.description("Conditional writes not applied because the record had another version").tag("schema", schema)
+			.register(registry);
+		ServerAnnouncer serverAnnouncer = this.announcer.getIfAvailable();
+		if (serverAnnouncer != null) {
+			bindAnnouncer(registry, serverAnnouncer, schema);
+		}
 		NotificationListener notificationListener = this.listener.getIfAvailable();
 		if (notificationListener != null) {
 			FunctionCounter.builder("deepstream.storage.notifications.received", notificationListener,
@@ -78,6 +98,25 @@ public class DeepstreamStorageMetrics implements MeterBinder, RecordStoreObserve
 					.tag("schema", schema).register(registry),
 				Counter.builder("deepstream.storage.retries").description("Batch retries after transient failures")
 					.tag("schema", schema).register(registry));
+	}
+
+	/** Per deepstream server: names announced, given up on and waiting, and requests by outcome. */
+	private static void bindAnnouncer(MeterRegistry registry, ServerAnnouncer announcer, String schema) {
+		List<EndpointState> endpoints = announcer.state();
+		for (int i = 0; i < endpoints.size(); i++) {
+			int index = i;
+			Tags tags = Tags.of("schema", schema, "url", endpoints.get(i).url().toString());
+			FunctionCounter.builder("deepstream.storage.server.names.announced", announcer, (a) -> a.state().get(index).namesAnnounced())
+				.description("Record names a deepstream server acknowledged").tags(tags).register(registry);
+			FunctionCounter.builder("deepstream.storage.server.names.given-up", announcer, (a) -> a.state().get(index).namesGivenUp())
+				.description("Record names given up on: the server was not told about these changes").tags(tags).register(registry);
+			Gauge.builder("deepstream.storage.server.names.pending", announcer, (a) -> a.state().get(index).pendingNames())
+				.description("Record names waiting to be announced").tags(tags).register(registry);
+			FunctionCounter.builder("deepstream.storage.server.requests", announcer, (a) -> a.state().get(index).requests())
+				.description("Notify requests to a deepstream server").tags(tags).tag("outcome", "success").register(registry);
+			FunctionCounter.builder("deepstream.storage.server.requests", announcer, (a) -> a.state().get(index).failedRequests())
+				.description("Notify requests to a deepstream server").tags(tags).tag("outcome", "failure").register(registry);
+		}
 	}
 
 	@Override

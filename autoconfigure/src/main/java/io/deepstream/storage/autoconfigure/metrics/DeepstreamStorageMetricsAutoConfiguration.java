@@ -3,6 +3,7 @@ package io.deepstream.storage.autoconfigure.metrics;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.deepstream.storage.autoconfigure.DeepstreamStorageAutoConfiguration;
 import io.deepstream.storage.autoconfigure.DeepstreamStoragePoolCustomizer;
+import io.deepstream.storage.announce.ServerAnnouncer;
 import io.deepstream.storage.listen.NotificationListener;
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,8 +33,8 @@ public final class DeepstreamStorageMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DeepstreamStorageMetrics deepstreamStorageMetrics(ObjectProvider<PostgresRecordStore> store,
-			ObjectProvider<NotificationListener> listener) {
-		return new DeepstreamStorageMetrics(store, listener);
+			ObjectProvider<NotificationListener> listener, ObjectProvider<ServerAnnouncer> announcer) {
+		return new DeepstreamStorageMetrics(store, listener, announcer);
 	}
 
 	@Bean

@@ -1,0 +1,85 @@
+package io.deepstream.storage.announce;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The names waiting for one server: each once, oldest first, bounded, and the callers waiting for them.
+ */
+class PendingNamesTests {
+
+	private final PendingNames names = new PendingNames(4);
+
+	@Test
+	void aNameCommittedAgainWhileItWaitsIsSentOnce() throws Exception {
+		this.names.add(List.of("a/1", "a/2"));
+		this.names.add(List.of("a/1", "a/3"));
+		assertThat(names(this.names.take(10, 0))).containsExactly("a/1", "a/2", "a/3");
+	}
+
+	@Test
+	void aNameCommittedAgainWhileInFlightWaitsAgain() throws Exception {
+		this.names.add(List.of("a/1"));
+		List<PendingNames.Entry> inFlight = this.names.take(10, 0);
+		this.names.add(List.of("a/1"));
+		CompletableFuture<Void> announced = this.names.announced(List.of("a/1"));
+		this.names.settle(inFlight, null);
+		assertThat(announced).as("the later commit is not announced yet").isNotDone();
+		this.names.settle(this.names.take(10, 0), null);
+		assertThat(announced).isCompleted();
+	}
+
+	@Test
+	void requestsTakeAtMostTheirShare() throws Exception {
+		this.names.add(List.of("a/1", "a/2", "a/3"));
+		assertThat(names(this.names.take(2, 0))).containsExactly("a/1", "a/2");
+		assertThat(names(this.names.take(2, 0))).containsExactly("a/3");
+	}
+
+	@Test
+	void namesBeyondTheBoundAreGivenUpAndReported() {
+		assertThat(this.names.add(List.of("a/1", "a/2", "a/3", "a/4", "a/5", "a/6"))).isEqualTo(2);
+		assertThat(this.names.drainOverflow()).containsExactly("a/5", "a/6");
+		assertThat(this.names.drainOverflow()).isEmpty();
+		assertThat(this.names.announced(List.of("a/6"))).failsWithin(0, TimeUnit.SECONDS)
+			.withThrowableThat().havingCause().isInstanceOf(AnnouncementFailedException.class)
+			.withMessageContaining("QUEUE_FULL");
+	}
+
+	@Test
+	void waitingForNamesCompletesWhenTheyAreAnnouncedAndFailsWhenOneIsGivenUp() throws Exception {
+		this.names.add(List.of("a/1", "a/2"));
+		CompletableFuture<Void> first = this.names.announced(List.of("a/1"));
+		CompletableFuture<Void> both = this.names.announced(List.of("a/1", "a/2"));
+		CompletableFuture<Void> everything = this.names.announced(null);
+		List<PendingNames.Entry> taken = this.names.take(1, 0);
+		this.names.settle(taken, null);
+		assertThat(first).isCompleted();
+		assertThat(both).isNotDone();
+		this.names.settle(this.names.take(1, 0), FailureKind.DENIED);
+		assertThat(both).isCompletedExceptionally();
+		assertThat(everything).failsWithin(0, TimeUnit.SECONDS).withThrowableThat().havingCause()
+			.isInstanceOf(AnnouncementFailedException.class).withMessageContaining("a/2").withMessageContaining("DENIED");
+	}
+
+	@Test
+	void waitingForNamesNotWaitingCompletesAtOnceUnlessTheyWereGivenUp() throws Exception {
+		assertThat(this.names.announced(List.of("never/written"))).isCompleted();
+		this.names.add(List.of("a/1"));
+		this.names.settle(this.names.take(1, 0), FailureKind.UNREACHABLE);
+		assertThat(this.names.announced(List.of("a/1"))).isCompletedExceptionally();
+		this.names.add(List.of("a/1"));
+		this.names.settle(this.names.take(1, 0), null);
+		assertThat(this.names.announced(List.of("a/1"))).as("announced since").isCompleted();
+	}
+
+	private static List<String> names(List<PendingNames.Entry> entries) {
+		return entries.stream().map((entry) -> entry.name).toList();
+	}
+
+}
