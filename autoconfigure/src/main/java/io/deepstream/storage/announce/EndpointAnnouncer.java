@@ -188,9 +188,10 @@ final class EndpointAnnouncer implements Runnable {
 		}
 	}
 
+	/** Reports first, then settles: a caller whose wait fails finds the names already reported. */
 	private void giveUp(List<PendingNames.Entry> entries, FailureKind kind, String detail) {
-		this.queue.settle(entries, kind);
 		report(names(entries), kind, detail);
+		this.queue.settle(entries, kind);
 	}
 
 	private void report(List<String> names, FailureKind kind, String detail) {

@@ -97,11 +97,28 @@ final class DeepstreamServer implements AutoCloseable {
 			Files.writeString(this.directory.resolve("config.yml"), config());
 			Files.writeString(this.directory.resolve("permissions.yml"), PERMISSIONS);
 			if (password != null) {
-				Files.writeString(this.directory.resolve("users.yml"), "announcer:\n  password: \"" + password + "\"\n");
+				Files.writeString(this.directory.resolve("users.yml"), "announcer:\n  password: \"" + hashed(password) + "\"\n");
 			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * A password as deepstream's file authentication stores it: base64 of PBKDF2 (sha256, 100
+	 * iterations, 32 bytes) followed by the salt.
+	 */
+	private static String hashed(String password) {
+		String salt = "dGVzdC1zYWx0";
+		try {
+			javax.crypto.SecretKeyFactory factory = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
+			byte[] hash = factory.generateSecret(new javax.crypto.spec.PBEKeySpec(password.toCharArray(),
+					salt.getBytes(StandardCharsets.UTF_8), 100, 256)).getEncoded();
+			return java.util.Base64.getEncoder().encodeToString(hash) + salt;
+		}
+		catch (java.security.GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
@@ -123,7 +140,9 @@ final class DeepstreamServer implements AutoCloseable {
 				  - type: file
 				    options:
 				      users: fileLoad(users.yml)
-				      hash: false
+				      hash: sha256
+				      iterations: 100
+				      keyLength: 32
 				""" : """
 				auth:
 				  - type: none
