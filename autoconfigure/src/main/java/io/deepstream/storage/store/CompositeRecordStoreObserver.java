@@ -45,6 +45,11 @@ public final class CompositeRecordStoreObserver implements RecordStoreObserver {
 	}
 
 	@Override
+	public void recordsCommitted(String table, List<String> ids) {
+		tellEach((observer) -> observer.recordsCommitted(table, ids));
+	}
+
+	@Override
 	public void batchFailed(String table, int writes, Throwable cause) {
 		tellEach((observer) -> observer.batchFailed(table, writes, cause));
 	}

@@ -10,6 +10,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CompositeRecordStoreObserverTest {
 
 	@Test
+	void forwardsEveryMethodOfTheObserverInterface() {
+		for (java.lang.reflect.Method method : RecordStoreObserver.class.getDeclaredMethods()) {
+			if (!java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+				assertThat(java.util.Arrays.stream(CompositeRecordStoreObserver.class.getDeclaredMethods())
+					.anyMatch((own) -> own.getName().equals(method.getName())
+							&& java.util.Arrays.equals(own.getParameterTypes(), method.getParameterTypes())))
+					.as("CompositeRecordStoreObserver forwards %s", method.getName()).isTrue();
+			}
+		}
+		List<String> heard = new ArrayList<>();
+		RecordStoreObserver recording = new RecordStoreObserver() {
+			@Override
+			public void recordsCommitted(String table, List<String> ids) {
+				heard.add(table + " " + ids);
+			}
+		};
+		CompositeRecordStoreObserver.of(List.of(recording, RecordStoreObserver.NONE)).recordsCommitted("cars", List.of("bmw"));
+		assertThat(heard).containsExactly("cars [bmw]");
+	}
+
+	@Test
 	void isNoneForNoObservers() {
 		assertThat(CompositeRecordStoreObserver.of(List.of())).isSameAs(RecordStoreObserver.NONE);
 	}
