@@ -1,7 +1,9 @@
 package io.deepstream.storage.sample.events;
 
 import io.deepstream.storage.event.NotificationsMissedEvent;
+import io.deepstream.storage.event.RecordsNotAnnouncedEvent;
 import io.deepstream.storage.event.StorageChangeEvent;
+import io.deepstream.storage.store.PostgresRecordStore;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -14,13 +16,23 @@ public class ChangeEventRelay {
 
 	private final ChangeStream stream;
 
-	public ChangeEventRelay(ChangeStream stream) {
+	private final String schema;
+
+	public ChangeEventRelay(ChangeStream stream, PostgresRecordStore store) {
 		this.stream = stream;
+		this.schema = store.options().schema();
 	}
 
 	@EventListener
 	void onChange(StorageChangeEvent event) {
 		this.stream.publish(ChangeMessage.of(event));
+	}
+
+	@EventListener
+	void onNotAnnounced(RecordsNotAnnouncedEvent event) {
+		for (String name : event.getRecordNames()) {
+			this.stream.publish(ChangeMessage.notAnnounced(this.schema, name));
+		}
 	}
 
 	@EventListener

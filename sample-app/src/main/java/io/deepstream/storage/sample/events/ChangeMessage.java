@@ -5,6 +5,7 @@ import java.time.Instant;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.deepstream.storage.event.NotificationsMissedEvent;
 import io.deepstream.storage.event.RecordChangeEvent;
+import io.deepstream.storage.event.RecordsNotAnnouncedEvent;
 import io.deepstream.storage.event.StorageChangeEvent;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +28,12 @@ public record ChangeMessage(String event, String schema, @Nullable String table,
 	public static final String MISSED = "MISSED";
 
 	/**
+	 * The kind of a {@link RecordsNotAnnouncedEvent}: a deepstream server was not told about a change
+	 * of this record (its clients may keep the old version); one message per record.
+	 */
+	public static final String NOT_ANNOUNCED = "NOT_ANNOUNCED";
+
+	/**
 	 * The message of a change.
 	 * @param event the change
 	 * @return the message
@@ -44,6 +51,18 @@ public record ChangeMessage(String event, String schema, @Nullable String table,
 	 */
 	public static ChangeMessage missed(String schema, NotificationsMissedEvent event) {
 		return new ChangeMessage(MISSED, schema, null, null, event.getFrom(), event.getTo());
+	}
+
+	/**
+	 * The message that a deepstream server was not told about a change of a record.
+	 * @param schema the schema of the store
+	 * @param recordName the record name as deepstream knows it ({@code table/id})
+	 * @return the message; its table and key are the record name's parts
+	 */
+	public static ChangeMessage notAnnounced(String schema, String recordName) {
+		int slash = recordName.indexOf('/');
+		return new ChangeMessage(NOT_ANNOUNCED, schema, (slash < 0) ? null : recordName.substring(0, slash),
+				(slash < 0) ? recordName : recordName.substring(slash + 1), null, null);
 	}
 
 }

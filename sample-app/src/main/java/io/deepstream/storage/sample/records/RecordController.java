@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.store.StoredRecord;
 import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -56,12 +57,21 @@ public class RecordController {
 			.with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 	}
 
+	/**
+	 * Writes a record. With {@code expected-version} the write is conditional, by deepstream's rule:
+	 * it applies only if the stored version is that one (-1: the record must not exist), and answers
+	 * 409 with the current version and value otherwise; {@code version} then defaults to the expected
+	 * one + 1.
+	 */
 	@PutMapping("/{table}/**")
-	CompletableFuture<ResponseEntity<Void>> put(HttpServletRequest request,
-			@RequestParam(defaultValue = "0") int version, @RequestBody byte[] body) {
+	CompletableFuture<ResponseEntity<Void>> put(HttpServletRequest request, @RequestParam @Nullable Integer version,
+			@RequestParam(name = "expected-version") @Nullable Integer expectedVersion, @RequestBody byte[] body) {
 		RecordAddress address = address(request);
 		JsonNode value = parseBody(body);
-		return this.store.set(address.key(), version, value).thenApply((committed) -> ResponseEntity.noContent().build());
+		CompletableFuture<Void> written = (expectedVersion != null)
+				? this.store.compareAndSet(address.key(), expectedVersion, (version != null) ? version : expectedVersion + 1, value)
+				: this.store.set(address.key(), (version != null) ? version : 0, value);
+		return written.thenApply((committed) -> ResponseEntity.noContent().build());
 	}
 
 	@GetMapping("/{table}/**")

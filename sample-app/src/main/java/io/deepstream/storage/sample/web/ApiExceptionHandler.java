@@ -4,6 +4,7 @@ import io.deepstream.storage.core.InvalidRecordException;
 import io.deepstream.storage.store.BufferFullException;
 import io.deepstream.storage.store.RecordWriteException;
 import io.deepstream.storage.store.TransientRecordWriteException;
+import io.deepstream.storage.store.VersionConflictException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -37,6 +38,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	ProblemDetail invalidInput(IllegalArgumentException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
 		problem.setTitle("Invalid record name or value");
+		return problem;
+	}
+
+	@ExceptionHandler
+	ProblemDetail versionConflict(VersionConflictException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+		problem.setTitle("The record has another version");
+		problem.setProperty("currentVersion", ex.getCurrent().version());
+		problem.setProperty("currentValue", ex.getCurrent().value());
 		return problem;
 	}
 

@@ -86,6 +86,24 @@ class RecordApiIT {
 	}
 
 	@Test
+	void aConditionalPutAppliesAtTheExpectedVersionAndAnswers409WithTheCurrentRecordOtherwise() {
+		assertThat(this.http.put("/records/cas/a?expected-version=-1", "{\"n\":0}").statusCode()).isEqualTo(204);
+		assertThat(this.http.get("/records/cas/a").headers().firstValue("X-Record-Version")).hasValue("0");
+		assertThat(this.http.put("/records/cas/a?expected-version=0", "{\"n\":1}").statusCode()).isEqualTo(204);
+		assertThat(this.http.get("/records/cas/a").headers().firstValue("X-Record-Version")).hasValue("1");
+		HttpResponse<String> stale = this.http.put("/records/cas/a?expected-version=0", "{\"n\":\"stale\"}");
+		assertThat(stale.statusCode()).isEqualTo(409);
+		assertThat(stale.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		tools.jackson.databind.JsonNode problem = JsonMapper.builder().build().readTree(stale.body());
+		assertThat(problem.get("status").asInt()).isEqualTo(409);
+		assertThat(problem.get("currentVersion").asInt()).isEqualTo(1);
+		assertThat(problem.get("currentValue").toString()).isEqualTo("{\"n\":1}");
+		HttpResponse<String> get = this.http.get("/records/cas/a");
+		assertThat(get.body()).isEqualTo("{\"n\":1}");
+		assertThat(get.headers().firstValue("X-Record-Version")).hasValue("1");
+	}
+
+	@Test
 	void aBodyIsJsonWhateverItsContentTypeSays() {
 		assertThat(this.http.put("/records/forms/x", "{\"a\":1}", "application/x-www-form-urlencoded").statusCode())
 			.isEqualTo(204);
