@@ -83,7 +83,8 @@ class ReadmeExamplesIT {
 	static final List<String> IMPORTS = List.of("java.time.*", "java.util.*", "java.util.concurrent.*",
 			"java.util.function.*", "com.zaxxer.hikari.*", "tools.jackson.databind.*", "tools.jackson.databind.json.*",
 			"io.deepstream.storage.core.*", "io.deepstream.storage.store.*", "io.deepstream.storage.listen.*",
-			"io.deepstream.storage.event.*", "io.deepstream.storage.autoconfigure.*", "org.springframework.stereotype.*",
+			"io.deepstream.storage.event.*", "io.deepstream.storage.announce.*", "io.deepstream.storage.autoconfigure.*",
+			"org.springframework.stereotype.*", "org.springframework.beans.factory.annotation.Autowired",
 			"org.springframework.context.annotation.*", "org.springframework.context.event.EventListener");
 
 	private static final Duration RUN_TIMEOUT = Duration.ofMinutes(1);
