@@ -3,6 +3,7 @@ package io.deepstream.storage.benchmark;
 import java.time.Duration;
 
 import io.deepstream.storage.store.RecordStoreOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The command line of the benchmark. Every argument is optional; the defaults are the workload of
@@ -23,10 +24,11 @@ import io.deepstream.storage.store.RecordStoreOptions;
  * @param notifyTimeout how long to wait for the last INSERT notification
  * @param ceiling whether to measure the server-side ceiling instead of the store
  * @param database where to connect
+ * @param serverUrl a deepstream HTTP endpoint the store announces its writes to, or null
  */
 record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeInterval, boolean jsonb, int batchSize,
 		int maxBuffered, int flushThreads, int gets, int warmup, int rounds, Duration notifyTimeout, boolean ceiling,
-		BenchmarkDatabase database) {
+		BenchmarkDatabase database, @Nullable String serverUrl) {
 
 	static final String USAGE = """
 			Usage: java -jar deepstream-storage-benchmarks.jar [options]
@@ -43,6 +45,8 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 			  --rounds N             measured rounds, each in a fresh schema; the median is reported (default 3)
 			  --notify-timeout-ms N  longest wait for the last notification (default 120000)
 			  --ceiling              measure the server-side ceiling instead: one INSERT ... SELECT
+			  --server-url URL       announce the store's writes to this deepstream HTTP endpoint
+			                         (deepstream.storage.server.urls) and wait for the last announcement
 			  --url URL --user U --password P
 			                         the database (default: DEEPSTREAM_TEST_JDBC_URL, DEEPSTREAM_TEST_USERNAME,
 			                         DEEPSTREAM_TEST_PASSWORD, else jdbc:postgresql://127.0.0.1:5432/postgres as postgres)
@@ -69,6 +73,7 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 		int rounds = 3;
 		long notifyTimeoutMs = 120_000;
 		boolean ceiling = false;
+		String serverUrl = null;
 		String url = BenchmarkDatabase.env(BenchmarkDatabase.URL_VARIABLE, BenchmarkDatabase.DEFAULT_URL);
 		String user = BenchmarkDatabase.env(BenchmarkDatabase.USER_VARIABLE, "postgres");
 		String password = BenchmarkDatabase.env(BenchmarkDatabase.PASSWORD_VARIABLE, "");
@@ -88,6 +93,7 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 				case "--rounds" -> rounds = positive(arg, args, ++i);
 				case "--notify-timeout-ms" -> notifyTimeoutMs = positive(arg, args, ++i);
 				case "--ceiling" -> ceiling = true;
+				case "--server-url" -> serverUrl = value(arg, args, ++i);
 				case "--url" -> url = value(arg, args, ++i);
 				case "--user" -> user = value(arg, args, ++i);
 				case "--password" -> password = value(arg, args, ++i);
@@ -97,7 +103,7 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 		return new BenchmarkOptions(records, tables, valueBytes, Duration.ofMillis(writeIntervalMs), jsonb, batchSize,
 				maxBuffered, flushThreads, (gets != null) ? gets : Math.min(records, 10_000),
 				(warmup != null) ? warmup : Math.min(records, 200_000), rounds, Duration.ofMillis(notifyTimeoutMs), ceiling,
-				new BenchmarkDatabase(url, user, password));
+				new BenchmarkDatabase(url, user, password), serverUrl);
 	}
 
 	/**
@@ -108,7 +114,7 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 	BenchmarkOptions withRecords(int count) {
 		return new BenchmarkOptions(count, this.tables, this.valueBytes, this.writeInterval, this.jsonb, this.batchSize,
 				this.maxBuffered, this.flushThreads, Math.min(this.gets, count), 0, 1, this.notifyTimeout, this.ceiling,
-				this.database);
+				this.database, this.serverUrl);
 	}
 
 	/**

@@ -6,12 +6,17 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.deepstream.storage.announce.AnnouncerOptions;
+import io.deepstream.storage.announce.EndpointState;
+import io.deepstream.storage.announce.ServerAnnouncer;
 import io.deepstream.storage.listen.ListenerOptions;
 import io.deepstream.storage.listen.NotificationListener;
+import io.deepstream.storage.store.CompositeRecordStoreObserver;
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.store.StoredRecord;
 import org.jspecify.annotations.Nullable;
@@ -40,11 +45,17 @@ final class StoreRun {
 		try (HikariDataSource pool = database.newPool(this.options.flushThreads() + 2, schema);
 				ServerCpu serverCpu = new ServerCpu(database, schema)) {
 			BatchStatistics batches = new BatchStatistics();
+			ServerAnnouncer announcer = (this.options.serverUrl() != null)
+					? new ServerAnnouncer(AnnouncerOptions.builder(this.options.serverUrl()).build()) : null;
 			PostgresRecordStore store = new PostgresRecordStore(pool, JsonMapper.builder().build(),
-					this.options.storeOptions(schema), batches);
+					this.options.storeOptions(schema),
+					(announcer != null) ? CompositeRecordStoreObserver.of(List.of(batches, announcer)) : batches);
 			NotificationListener listener = new NotificationListener(database.listenerConnections(schema),
 					ListenerOptions.builder().schema(schema).build());
 			try {
+				if (announcer != null) {
+					announcer.start();
+				}
 				store.start();
 				var listening = listener.subscribe(latency::received);
 				listener.start();
@@ -62,6 +73,8 @@ final class StoreRun {
 					Map<String, Long> setCpuByThread = threads.since();
 					@Nullable Long setServerCpuMs = serverCpu.millis();
 					long setNanos = writes.lastCompleted() - start;
+					// every write is committed: what is still waiting for the deepstream server is all there is
+					long announcedNanos = (announcer != null) ? awaitAnnounced(announcer) - start : -1;
 					boolean allArrived = latency.await(this.options.notifyTimeout().toNanos());
 					long drainNanos = latency.lastReceived() - start;
 					long getStart = System.nanoTime();
@@ -76,15 +89,31 @@ final class StoreRun {
 					result.put("cpuUsPerSet", cpuPerSet(setCpuNanos / 1e6, setServerCpuMs));
 					result.put("batches", batches.summary());
 					result.put("loadAverage", loadAverage);
+					if (announcer != null) {
+						EndpointState server = announcer.state().get(0);
+						result.put("announcedMs", Math.round(announcedNanos / 1e6));
+						result.put("notifyRequests", server.requests());
+						result.put("namesAnnounced", server.namesAnnounced());
+						result.put("namesGivenUp", server.namesGivenUp());
+					}
 					return result;
 				}
 			}
 			finally {
 				store.close();
+				if (announcer != null) {
+					announcer.close();
+				}
 				listener.close();
 				database.dropSchema(schema);
 			}
 		}
+	}
+
+	/** Waits until every name committed so far has been announced; returns when (System.nanoTime). */
+	private static long awaitAnnounced(ServerAnnouncer announcer) throws Exception {
+		announcer.announced().get(2, TimeUnit.MINUTES);
+		return System.nanoTime();
 	}
 
 	/** The machine's load average at the start, to judge how noisy a measurement was (Linux only). */
