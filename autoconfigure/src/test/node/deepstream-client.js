@@ -8,10 +8,6 @@
 //   {"id":3,"op":"head","name":"a/b"}        -> {"id":3,"version":v}
 //   {"id":4,"op":"set","name":"a/b","data":{...}} -> {"id":4,"version":v} once acknowledged (version+1 of the
 //                                              client's record), or {"id":4,"error":...}
-//   {"id":5,"op":"increment","name":"a/b","field":"count","times":n,"api":"http://.../api"}
-//                                           -> {"id":5,"succeeded":n,"conflicts":c}: n increments through the
-//                                              server's own version check (the HTTP API's versioned write:
-//                                              read, then write version+1; a conflict reads again and retries)
 const { DeepstreamClient } = require('@deepstream/client')
 const readline = require('readline')
 
@@ -39,11 +35,6 @@ async function record (name) {
   return rec
 }
 
-async function api (url, message) {
-  const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ body: [message] }) })
-  return (await response.json()).body[0]
-}
-
 async function handle (command) {
   switch (command.op) {
     case 'subscribe': {
@@ -58,24 +49,6 @@ async function handle (command) {
       const rec = await record(command.name)
       await rec.setWithAck(command.data)
       return { version: rec.version }
-    }
-    case 'increment': {
-      let succeeded = 0
-      let conflicts = 0
-      while (succeeded < command.times) {
-        const read = await api(command.api, { topic: 'record', action: 'read', recordName: command.name })
-        if (!read.success) throw new Error('read failed: ' + JSON.stringify(read))
-        const data = { ...read.data, [command.field]: (read.data[command.field] || 0) + 1 }
-        const write = await api(command.api, { topic: 'record', action: 'write', recordName: command.name, data, version: read.version + 1 })
-        if (write.success) {
-          succeeded++
-        } else if (write.currentVersion !== undefined) {
-          conflicts++
-        } else {
-          throw new Error('write failed: ' + JSON.stringify(write))
-        }
-      }
-      return { succeeded, conflicts }
     }
     default:
       throw new Error('unknown op ' + command.op)

@@ -128,14 +128,6 @@ final class DeepstreamTestClient implements AutoCloseable {
 		return send(Duration.ofSeconds(20), Map.of("op", "set", "name", name, "data", data)).get("version").asInt();
 	}
 
-	/**
-	 * Increments a field {@code times} times through the server's version check (its HTTP API's
-	 * versioned write of version + 1, read again and retried on a conflict); {@code {succeeded, conflicts}}.
-	 */
-	JsonNode increment(DeepstreamServer server, String name, String field, int times, Duration timeout) {
-		return send(timeout, Map.of("op", "increment", "name", name, "field", field, "times", times, "api", server.apiUrl()));
-	}
-
 	/** @return every event heard so far: {@code {event: update, name, version, data}} and {@code {event: delete, name}} */
 	List<JsonNode> events() {
 		return List.copyOf(this.events);
