@@ -73,14 +73,22 @@ grep -q "Deepstream started" "$log" || { echo "deepstream server did not start:"
 api="http://127.0.0.1:$port/api"
 echo "deepstream server 7.0.2 at $api" >&2
 
+# CPU seconds the deepstream server (node) has used so far: it shares this machine's cores with
+# PostgreSQL and the JVM here, which a deployment would not
+server_cpu() {
+	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$server_pid/stat"
+}
+
 without=()
 with=()
 for ((pair = 1; pair <= pairs; pair++)); do
 	line="$(java ${JAVA_OPTS:-} -jar "$jar" "$@")"
 	echo "$line"
 	without+=("$line")
+	before="$(server_cpu)"
 	line="$(java ${JAVA_OPTS:-} -jar "$jar" "$@" --server-url "$api")"
 	echo "$line"
+	echo "{\"deepstreamServerCpuSeconds\":$(awk -v a="$before" -v b="$(server_cpu)" 'BEGIN { printf "%.2f", b - a }')}"
 	with+=("$line")
 done
 
