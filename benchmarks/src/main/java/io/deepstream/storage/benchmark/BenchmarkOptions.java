@@ -22,11 +22,13 @@ import io.deepstream.storage.store.RecordStoreOptions;
  * @param rounds how many measured rounds run (each in a fresh schema); the median one is reported
  * @param notifyTimeout how long to wait for the last INSERT notification
  * @param ceiling whether to measure the server-side ceiling instead of the store
+ * @param rate sets per second of a steady load ({@code --rate}), or 0 for a burst
+ * @param duration how long the steady load lasts
  * @param database where to connect
  */
 record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeInterval, boolean jsonb, int batchSize,
 		int maxBuffered, int flushThreads, int gets, int warmup, int rounds, Duration notifyTimeout, boolean ceiling,
-		BenchmarkDatabase database) {
+		int rate, Duration duration, BenchmarkDatabase database) {
 
 	static final String USAGE = """
 			Usage: java -jar deepstream-storage-benchmarks.jar [options]
@@ -40,9 +42,14 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 			  --flush-threads N      the store's flushThreads (default: the store's default)
 			  --gets N               records read one at a time afterwards (default min(records, 10000))
 			  --warmup N             records of a discarded warm-up round (default min(records, 200000))
-			  --rounds N             measured rounds, each in a fresh schema; the median is reported (default 3)
+			  --rounds N             measured rounds, each in a fresh schema; the median is reported (default 3;
+			                         with --rate 1)
 			  --notify-timeout-ms N  longest wait for the last notification (default 120000)
 			  --ceiling              measure the server-side ceiling instead: one INSERT ... SELECT
+			  --rate N               a steady load instead of a burst: N sets per second, evenly spaced,
+			                         for --duration-s; reports commit-to-event and set-to-event latencies
+			                         (records = N x duration; the warm-up is still a burst)
+			  --duration-s N         how long the steady load lasts (default 30)
 			  --url URL --user U --password P
 			                         the database (default: DEEPSTREAM_TEST_JDBC_URL, DEEPSTREAM_TEST_USERNAME,
 			                         DEEPSTREAM_TEST_PASSWORD, else jdbc:postgresql://127.0.0.1:5432/postgres as postgres)
@@ -66,9 +73,11 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 		int flushThreads = defaults.flushThreads();
 		Integer gets = null;
 		Integer warmup = null;
-		int rounds = 3;
+		Integer rounds = null;
 		long notifyTimeoutMs = 120_000;
 		boolean ceiling = false;
+		int rate = 0;
+		int durationS = 30;
 		String url = BenchmarkDatabase.env(BenchmarkDatabase.URL_VARIABLE, BenchmarkDatabase.DEFAULT_URL);
 		String user = BenchmarkDatabase.env(BenchmarkDatabase.USER_VARIABLE, "postgres");
 		String password = BenchmarkDatabase.env(BenchmarkDatabase.PASSWORD_VARIABLE, "");
@@ -88,16 +97,31 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 				case "--rounds" -> rounds = positive(arg, args, ++i);
 				case "--notify-timeout-ms" -> notifyTimeoutMs = positive(arg, args, ++i);
 				case "--ceiling" -> ceiling = true;
+				case "--rate" -> rate = positive(arg, args, ++i);
+				case "--duration-s" -> durationS = positive(arg, args, ++i);
 				case "--url" -> url = value(arg, args, ++i);
 				case "--user" -> user = value(arg, args, ++i);
 				case "--password" -> password = value(arg, args, ++i);
 				default -> throw new IllegalArgumentException("Unknown argument '" + arg + "'");
 			}
 		}
+		if (rate > 0) {
+			if (ceiling) {
+				throw new IllegalArgumentException("--rate and --ceiling measure different things; give one");
+			}
+			long steadyRecords = (long) rate * durationS;
+			if (steadyRecords > 50_000_000) {
+				throw new IllegalArgumentException("--rate x --duration-s must be at most 50,000,000 sets");
+			}
+			// the warm-up (a burst) defaults to what it would be for the burst workload
+			warmup = (warmup != null) ? warmup : Math.min(records, 200_000);
+			records = (int) steadyRecords;
+		}
 		return new BenchmarkOptions(records, tables, valueBytes, Duration.ofMillis(writeIntervalMs), jsonb, batchSize,
 				maxBuffered, flushThreads, (gets != null) ? gets : Math.min(records, 10_000),
-				(warmup != null) ? warmup : Math.min(records, 200_000), rounds, Duration.ofMillis(notifyTimeoutMs), ceiling,
-				new BenchmarkDatabase(url, user, password));
+				(warmup != null) ? warmup : Math.min(records, 200_000),
+				(rounds != null) ? rounds : (rate > 0) ? 1 : 3, Duration.ofMillis(notifyTimeoutMs), ceiling,
+				rate, Duration.ofSeconds(durationS), new BenchmarkDatabase(url, user, password));
 	}
 
 	/**
@@ -107,8 +131,8 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 	 */
 	BenchmarkOptions withRecords(int count) {
 		return new BenchmarkOptions(count, this.tables, this.valueBytes, this.writeInterval, this.jsonb, this.batchSize,
-				this.maxBuffered, this.flushThreads, Math.min(this.gets, count), 0, 1, this.notifyTimeout, this.ceiling,
-				this.database);
+				this.maxBuffered, this.flushThreads, Math.min(this.gets, count), 0, 1, this.notifyTimeout, this.ceiling, 0,
+				this.duration, this.database);
 	}
 
 	/**
