@@ -70,10 +70,11 @@ final class BatchWriter {
 		long start = System.nanoTime();
 		int retries = 0;
 		int creations = 0;
+		boolean create = false;
 		while (true) {
 			Exception failure;
 			try {
-				Executed executed = execute(batch);
+				Executed executed = execute(batch, create);
 				Map<PendingWrite, StoredRecord> conflicts = executed.conflicts();
 				this.statistics.batchesCommitted.increment();
 				this.statistics.writesCommitted.add(countWaiters(batch.writes()) - countWaiters(conflicts.keySet()));
@@ -89,15 +90,17 @@ final class BatchWriter {
 				failure = ex;
 			}
 			if (SqlStates.hasState(failure, SqlStates.UNDEFINED_TABLE) && creations < MAX_TABLE_CREATIONS) {
+				// the next attempt creates the table in the batch's own transaction
 				creations++;
-				try {
-					this.tables.ensureTable(batch.table());
-					continue;
-				}
-				catch (SQLException ex) {
-					ex.addSuppressed(failure);
-					failure = ex;
-				}
+				create = true;
+				continue;
+			}
+			if (create && failure instanceof SQLException sqlFailure && TableManager.isConcurrentCreation(sqlFailure)
+					&& creations < MAX_TABLE_CREATIONS) {
+				// A process without our lock (the reference) created it at the same moment: it exists now.
+				creations++;
+				create = false;
+				continue;
 			}
 			if (SqlStates.isTransient(failure) && retries < this.options.maxRetries()) {
 				retries++;
@@ -141,8 +144,11 @@ final class BatchWriter {
 	private record Executed(boolean mayBeEmpty, Map<PendingWrite, StoredRecord> conflicts) {
 	}
 
-	/** Runs the batch's statements in one transaction. */
-	private Executed execute(TableBatch batch) throws SQLException {
+	/**
+	 * Runs the batch's statements in one transaction.
+	 * @param create whether to create the table first, in the same transaction, if it does not exist
+	 */
+	private Executed execute(TableBatch batch, boolean create) throws SQLException {
 		Map<PendingWrite.Guard, List<PendingWrite>> upserts = new EnumMap<>(PendingWrite.Guard.class);
 		List<PendingWrite> conditionals = new ArrayList<>();
 		List<String> deletes = new ArrayList<>();
@@ -170,6 +176,7 @@ final class BatchWriter {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
+				boolean created = create && creates && this.tables.createInTransaction(connection, batch.table());
 				boolean mayBeEmpty = false;
 				Map<PendingWrite, StoredRecord> conflicts = Map.of();
 				if (upserts.size() + (conditionals.isEmpty() ? 0 : 1) + (deletes.isEmpty() ? 0 : 1) > 1) {
@@ -186,6 +193,9 @@ final class BatchWriter {
 					mayBeEmpty = delete(connection, qualified, deletes, upserts.isEmpty() && conditionals.isEmpty());
 				}
 				connection.commit();
+				if (created) {
+					this.tables.created(batch.table());
+				}
 				return new Executed(mayBeEmpty, conflicts);
 			}
 			catch (SQLException | RuntimeException ex) {
