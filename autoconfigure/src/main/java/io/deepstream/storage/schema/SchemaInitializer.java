@@ -57,7 +57,6 @@ public final class SchemaInitializer {
 					createIfMissing(connection, statement, "delete_if_empty(text,text)", SchemaSql.DELETE_IF_EMPTY);
 					replaceBroadcastUpdate(connection, statement);
 					statement.execute(SchemaSql.recordChangeFunction(schema));
-					statement.execute(SchemaSql.recordChangesFunction(schema));
 				}
 				connection.commit();
 			}

@@ -4,11 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import io.deepstream.storage.core.ChangeKind;
 import io.deepstream.storage.core.Identifiers;
@@ -20,20 +17,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SchemaSql {
 
-	/**
-	 * Name of this project's own row trigger function, created inside each data schema. Tables created
-	 * by earlier versions of this project fire it; new tables fire {@link #RECORD_CHANGES_FUNCTION}.
-	 */
+	/** Name of this project's own row trigger function, created inside each data schema. */
 	public static final String RECORD_CHANGE_FUNCTION = "deepstream_record_change";
-
-	/** Name of this project's own statement trigger function, created inside each data schema. */
-	public static final String RECORD_CHANGES_FUNCTION = "deepstream_record_changes";
-
-	/** The transition table of the statement triggers: the rows a statement inserted or updated. */
-	private static final String NEW_ROWS = "new_rows";
-
-	/** The transition table of the statement trigger on DELETE: the rows a statement deleted. */
-	private static final String OLD_ROWS = "old_rows";
 
 	/**
 	 * The reference's row counter, created unqualified as the reference does. {@code format('%I')}
@@ -88,25 +73,6 @@ public final class SchemaSql {
 			END;
 			$body$ LANGUAGE plpgsql""";
 
-	/**
-	 * The statement trigger function: sends {@code <TG_OP>:<table>:<id>} on the schema's channel for
-	 * every row of the statement's transition table, in the order the statement wrote them, i.e. the
-	 * very payloads the row trigger sends, one per row. A statement trigger costs PostgreSQL about a
-	 * third of what a row trigger does per row (one function call and one scan of the transition table
-	 * instead of a queued event and a function call per row; see {@code benchmarks/README.md}).
-	 */
-	private static final String NOTIFY_STATEMENT_FUNCTION = """
-			CREATE OR REPLACE FUNCTION %s() RETURNS trigger AS $body$
-			BEGIN
-			  IF TG_OP = 'DELETE' THEN
-			    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || o.id) FROM %s AS o;
-			  ELSE
-			    PERFORM pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || n.id) FROM %s AS n;
-			  END IF;
-			  RETURN NULL;
-			END;
-			$body$ LANGUAGE plpgsql""";
-
 	/** The reference's {@code broadcast_update()}, unqualified as the reference creates it, sending the same payloads. */
 	static final String BROADCAST_UPDATE = NOTIFY_FUNCTION.formatted("broadcast_update");
 
@@ -122,17 +88,6 @@ public final class SchemaSql {
 	 */
 	static String recordChangeFunction(String schema) {
 		return NOTIFY_FUNCTION.formatted(Identifiers.qualify(schema, RECORD_CHANGE_FUNCTION));
-	}
-
-	/**
-	 * Our own statement trigger function inside the data schema, which the triggers of
-	 * {@link #createTrigger} fire: like {@link #recordChangeFunction}, the reference never replaces it.
-	 * @param schema the data schema
-	 * @return the DDL
-	 */
-	static String recordChangesFunction(String schema) {
-		return NOTIFY_STATEMENT_FUNCTION.formatted(Identifiers.qualify(schema, RECORD_CHANGES_FUNCTION), OLD_ROWS,
-				NEW_ROWS);
 	}
 
 	/**
@@ -197,46 +152,20 @@ public final class SchemaSql {
 	}
 
 	/**
-	 * The triggers that send the row notifications: one statement trigger with a transition table per
-	 * enabled operation (PostgreSQL allows a transition table only on a trigger of one event), each
-	 * sending one notification per row, with the reference's payload. The first of them (in the order
-	 * INSERT, UPDATE, DELETE) carries the reference's name; the others {@linkplain #triggerName(String,
-	 * String, ChangeKind) its name after their operation}.
+	 * The row trigger under the reference's name, firing on the enabled operations.
 	 * @param schema the schema
 	 * @param table the table
-	 * @param operations the enabled record operations
-	 * @return the DDL (statements separated by {@code ;}), or null when no operation is enabled
+	 * @param operations the enabled record operations (not empty)
+	 * @return the DDL, or null when no operation is enabled
 	 */
 	public static @Nullable String createTrigger(String schema, String table, Set<ChangeKind> operations) {
-		List<ChangeKind> ordered = Stream.of(ChangeKind.INSERT, ChangeKind.UPDATE, ChangeKind.DELETE)
-			.filter(operations::contains)
-			.toList();
-		if (ordered.isEmpty()) {
+		if (operations.isEmpty()) {
 			return null;
 		}
-		String qualified = Identifiers.qualify(schema, table);
-		String function = Identifiers.qualify(schema, RECORD_CHANGES_FUNCTION);
-		return ordered.stream()
-			.map((operation) -> "CREATE TRIGGER "
-					+ Identifiers.quote((operation == ordered.get(0)) ? triggerName(schema, table)
-							: triggerName(schema, table, operation))
-					+ " AFTER " + operation.name() + " ON " + qualified + " REFERENCING "
-					+ ((operation == ChangeKind.DELETE) ? "OLD TABLE AS " + OLD_ROWS : "NEW TABLE AS " + NEW_ROWS)
-					+ " FOR EACH STATEMENT EXECUTE PROCEDURE " + function + "()")
-			.collect(Collectors.joining("; "));
-	}
-
-	/**
-	 * The name of a statement trigger that does not carry the reference's name:
-	 * {@code <operation>:broadcast_update_<schema>_<table>} in lower case, cut to 63 bytes. Trigger names
-	 * are unique per table only, and no two of these (nor the reference's name) begin alike.
-	 * @param schema the schema
-	 * @param table the table
-	 * @param operation the trigger's operation
-	 * @return the trigger name
-	 */
-	public static String triggerName(String schema, String table, ChangeKind operation) {
-		return Identifiers.truncate(operation.name().toLowerCase(Locale.ROOT) + ":" + triggerName(schema, table));
+		String events = operations.stream().map(ChangeKind::name).collect(Collectors.joining(" OR "));
+		return "CREATE TRIGGER " + Identifiers.quote(triggerName(schema, table)) + " AFTER " + events + " ON "
+				+ Identifiers.qualify(schema, table) + " FOR EACH ROW EXECUTE PROCEDURE "
+				+ Identifiers.qualify(schema, RECORD_CHANGE_FUNCTION) + "()";
 	}
 
 	/**

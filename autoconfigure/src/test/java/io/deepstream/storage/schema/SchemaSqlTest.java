@@ -2,7 +2,6 @@ package io.deepstream.storage.schema;
 
 import java.util.Set;
 
-import io.deepstream.storage.core.ChangeKind;
 import io.deepstream.storage.core.Identifiers;
 import org.junit.jupiter.api.Test;
 
@@ -30,24 +29,6 @@ class SchemaSqlTest {
 			assertThat(name).contains(":");
 			Identifiers.quote(name);
 		});
-	}
-
-	@Test
-	void givesTheFirstEnabledTriggerTheReferenceNameAndTheOthersDistinctOnesWithin63Bytes() {
-		String longTable = "t".repeat(63);
-		String ddl = SchemaSql.createTrigger("ds", longTable, Set.of(ChangeKind.DELETE, ChangeKind.UPDATE, ChangeKind.INSERT));
-		String reference = SchemaSql.triggerName("ds", longTable);
-		String update = SchemaSql.triggerName("ds", longTable, ChangeKind.UPDATE);
-		String delete = SchemaSql.triggerName("ds", longTable, ChangeKind.DELETE);
-		assertThat(Set.of(reference, update, delete)).hasSize(3)
-			.allSatisfy((name) -> assertThat(Identifiers.utf8Length(name)).isEqualTo(Identifiers.MAX_BYTES));
-		assertThat(ddl).contains("CREATE TRIGGER " + Identifiers.quote(reference) + " AFTER INSERT ON",
-				"CREATE TRIGGER " + Identifiers.quote(update) + " AFTER UPDATE ON",
-				"CREATE TRIGGER " + Identifiers.quote(delete) + " AFTER DELETE ON");
-		assertThat(SchemaSql.createTrigger("ds", "cars", Set.of(ChangeKind.DELETE)))
-			.startsWith("CREATE TRIGGER \"broadcast_update_ds_cars\" AFTER DELETE ON \"ds\".\"cars\" REFERENCING OLD TABLE")
-			.doesNotContain(";");
-		assertThat(SchemaSql.createTrigger("ds", "cars", Set.of())).isNull();
 	}
 
 }

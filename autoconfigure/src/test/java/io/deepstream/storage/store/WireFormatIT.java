@@ -5,7 +5,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import io.deepstream.storage.core.NotificationSwitches;
 import io.deepstream.storage.test.TestSchema;
@@ -68,9 +67,9 @@ class WireFormatIT {
 				WHERE event_object_schema = ? AND event_object_table = 'layout' ORDER BY event_manipulation""", schema.value());
 		assertThat(triggers).extracting((t) -> t.get("trigger_name") + " " + t.get("action_timing") + " "
 				+ t.get("event_manipulation") + " " + t.get("action_orientation"))
-			.containsExactly("delete:broadcast_update_" + schema + "_layout AFTER DELETE STATEMENT",
-					"broadcast_update_" + schema + "_layout AFTER INSERT STATEMENT",
-					"update:broadcast_update_" + schema + "_layout AFTER UPDATE STATEMENT");
+			.containsExactly("broadcast_update_" + schema + "_layout AFTER DELETE ROW",
+					"broadcast_update_" + schema + "_layout AFTER INSERT ROW",
+					"broadcast_update_" + schema + "_layout AFTER UPDATE ROW");
 	}
 
 	@Test
@@ -111,59 +110,6 @@ class WireFormatIT {
 			});
 			assertThat(received).containsExactly("CREATE_TABLE:payloads", "INSERT:payloads:a:b'c",
 					"UPDATE:payloads:a:b'c", "DELETE:payloads:a:b'c", "DESTROY_TABLE:payloads");
-		}
-	}
-
-	@Test
-	void sendsOneNotificationPerRowOfABatchThatInsertsAndUpdates() throws Exception {
-		fixture.store.set("mixed/old1", 1, Map.of()).join();
-		fixture.store.set("mixed/old2", 1, Map.of()).join();
-		try (Connection listener = schema.database().connect(); Statement statement = listener.createStatement()) {
-			statement.execute("LISTEN \"" + schema + "\"");
-			List<CompletableFuture<Void>> writes = new ArrayList<>();
-			for (String id : List.of("old1", "new1", "old2", "new2", "new3")) {
-				writes.add(fixture.store.set("mixed/" + id, 2, Map.of("id", id)));
-			}
-			writes.forEach(CompletableFuture::join);
-			List<String> received = new ArrayList<>();
-			await().until(() -> {
-				PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(100);
-				if (notifications != null) {
-					for (PGNotification notification : notifications) {
-						received.add(notification.getParameter());
-					}
-				}
-				return received.size() >= 5;
-			});
-			// nothing more arrives: the trigger sent exactly one per row
-			assertThat(listener.unwrap(PGConnection.class).getNotifications(300)).isNullOrEmpty();
-			assertThat(received).containsExactlyInAnyOrder("UPDATE:mixed:old1", "UPDATE:mixed:old2", "INSERT:mixed:new1",
-					"INSERT:mixed:new2", "INSERT:mixed:new3");
-		}
-	}
-
-	@Test
-	void tablesWithTheRowTriggerOfEarlierVersionsKeepNotifying() throws Exception {
-		String table = "\"" + schema + "\".earlier";
-		schema.database().execute("CREATE TABLE " + table
-				+ " (id text NOT NULL, version int DEFAULT 0, val text NOT NULL, PRIMARY KEY (id))");
-		schema.database().execute("CREATE TRIGGER \"broadcast_update_" + schema + "_earlier\" AFTER INSERT OR UPDATE OR DELETE ON "
-				+ table + " FOR EACH ROW EXECUTE PROCEDURE \"" + schema + "\".deepstream_record_change()");
-		try (Connection listener = schema.database().connect(); Statement statement = listener.createStatement()) {
-			statement.execute("LISTEN \"" + schema + "\"");
-			fixture.store.set("earlier/o'neil", 1, Map.of()).join();
-			fixture.store.set("earlier/o'neil", 2, Map.of()).join();
-			List<String> received = new ArrayList<>();
-			await().until(() -> {
-				PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(100);
-				if (notifications != null) {
-					for (PGNotification notification : notifications) {
-						received.add(notification.getParameter());
-					}
-				}
-				return received.size() >= 2;
-			});
-			assertThat(received).containsExactly("INSERT:earlier:o'neil", "UPDATE:earlier:o'neil");
 		}
 	}
 

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The server-side ceiling: the same rows inserted by PostgreSQL itself, in one
  * {@code INSERT ... SELECT ... FROM generate_series} statement, into a table of the deepstream format,
- * with this project's triggers (as the store creates them), with the row trigger it created before, with the reference's
+ * with this project's trigger (as the store creates it), with the reference's
  * {@code EXECUTE 'NOTIFY ...'} trigger, and with none. A listener connection drains the notifications
  * meanwhile, as the store's listener would. Each variant runs three times, each time into a new table
  * and each first once; the best run counts, since this is a ceiling.
@@ -60,7 +60,6 @@ final class CeilingRun {
 			}
 			drain.start();
 			Map<String, Object> ours = null;
-			Map<String, Object> ourRow = null;
 			Map<String, Object> reference = null;
 			Map<String, Object> none = null;
 			Trigger[] triggers = Trigger.values();
@@ -71,7 +70,6 @@ final class CeilingRun {
 					Map<String, Object> measured = insert(pool, drain, schema, trigger.name().toLowerCase(Locale.ROOT) + "_" + repeat, trigger);
 					switch (trigger) {
 						case OURS -> ours = best(ours, measured);
-						case OUR_ROW -> ourRow = best(ourRow, measured);
 						case REFERENCE -> reference = best(reference, measured);
 						case NONE -> none = best(none, measured);
 					}
@@ -85,7 +83,6 @@ final class CeilingRun {
 			result.put("statement", "INSERT INTO t (id, version, val) SELECT ... FROM generate_series(1, records)");
 			result.put("setPerSec", ours.get("rowsPerSec"));
 			result.put("ourTrigger", ours);
-			result.put("ourRowTrigger", ourRow);
 			result.put("referenceTrigger", reference);
 			result.put("noTrigger", none);
 			result.put("repeats", REPEATS);
@@ -98,7 +95,7 @@ final class CeilingRun {
 
 	private enum Trigger {
 
-		OURS, OUR_ROW, REFERENCE, NONE
+		OURS, REFERENCE, NONE
 
 	}
 
@@ -112,12 +109,6 @@ final class CeilingRun {
 				if (trigger == Trigger.OURS) {
 					statement.execute(SchemaSql.createTrigger(schema, table,
 							Set.of(ChangeKind.INSERT, ChangeKind.UPDATE, ChangeKind.DELETE)));
-				}
-				else if (trigger == Trigger.OUR_ROW) {
-					// the row trigger this project installed before its statement triggers
-					statement.execute("CREATE TRIGGER " + Identifiers.quote(SchemaSql.triggerName(schema, table))
-							+ " AFTER INSERT OR UPDATE OR DELETE ON " + qualified + " FOR EACH ROW EXECUTE PROCEDURE "
-							+ Identifiers.qualify(schema, SchemaSql.RECORD_CHANGE_FUNCTION) + "()");
 				}
 				else if (trigger == Trigger.REFERENCE) {
 					statement.execute("CREATE TRIGGER " + Identifiers.quote(SchemaSql.triggerName(schema, table))
