@@ -257,14 +257,12 @@ final class BatchWriter {
 		// batches of the same records (from two processes) wait for each other instead of deadlocking.
 		List<PendingWrite> writes = new ArrayList<>(batch.writes());
 		writes.sort(Comparator.comparing(PendingWrite::id));
-		boolean creates = false;
 		for (PendingWrite write : writes) {
 			if (write.isDelete()) {
 				deletes.add(write.id());
 			}
 			else if (write.isConditional()) {
 				conditionals.add(write);
-				creates |= write.expected() == -1;
 			}
 			else {
 				// Without the guard every upsert replaces the row, as the reference's statement does.
@@ -272,9 +270,9 @@ final class BatchWriter {
 				upserts.computeIfAbsent(guard, (key) -> new ArrayList<>(batch.size())).add(write);
 			}
 		}
-		creates |= !upserts.isEmpty();
 		String qualified = Identifiers.qualify(this.options.schema(), batch.table());
-		boolean created = create && creates && this.tables.createInTransaction(connection, batch.table());
+		// a table is not created for writes that create no row (deletes, conditional updates)
+		boolean created = create && creates(batch) && this.tables.createInTransaction(connection, batch.table());
 		boolean mayBeEmpty = false;
 		Map<PendingWrite, StoredRecord> conflicts = Map.of();
 		if (upserts.size() + (conditionals.isEmpty() ? 0 : 1) + (deletes.isEmpty() ? 0 : 1) > 1) {
