@@ -1,6 +1,8 @@
 package io.deepstream.storage.store;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -15,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Drains the {@link WriteBuffer}: every {@code writeInterval} it takes a batch from each table with
  * pending writes, and at once whenever a table has a full batch. Batches of different tables are
- * written concurrently on {@code flushThreads} threads; a table never has two batches in flight.
+ * written concurrently on {@code flushThreads} threads, small ones {@linkplain #groups together} in
+ * one transaction; a table never has two batches in flight.
  * {@link #close} keeps flushing until every accepted write is committed or has failed.
  */
 final class BatchFlusher {
@@ -30,16 +33,19 @@ final class BatchFlusher {
 
 	private final long intervalNanos;
 
+	private final int maxBatchSize;
+
 	private final ExecutorService workers;
 
 	private final Thread coordinator;
 
 	private volatile boolean closing;
 
-	BatchFlusher(WriteBuffer buffer, BatchWriter writer, Duration writeInterval, int flushThreads) {
+	BatchFlusher(WriteBuffer buffer, BatchWriter writer, Duration writeInterval, int flushThreads, int maxBatchSize) {
 		this.buffer = buffer;
 		this.writer = writer;
 		this.intervalNanos = writeInterval.toNanos();
+		this.maxBatchSize = maxBatchSize;
 		int instance = instances.incrementAndGet();
 		this.workers = Executors.newFixedThreadPool(flushThreads, named("deepstream-flush-" + instance + "-"));
 		this.coordinator = named("deepstream-flusher-" + instance).newThread(this::run);
@@ -72,8 +78,8 @@ final class BatchFlusher {
 					nextSweep = now + this.intervalNanos;
 				}
 				List<TableBatch> batches = this.buffer.take(sweep);
-				for (TableBatch batch : batches) {
-					this.workers.execute(() -> writeAndSettle(batch));
+				for (List<TableBatch> group : groups(batches, this.maxBatchSize)) {
+					this.workers.execute(() -> writeAndSettle(group));
 				}
 				if (batches.isEmpty()) {
 					this.buffer.awaitWork(Math.max(0, nextSweep - System.nanoTime()));
@@ -86,6 +92,58 @@ final class BatchFlusher {
 		catch (RuntimeException | Error ex) {
 			logger.error("Write-behind flusher stopped unexpectedly", ex);
 			throw ex;
+		}
+	}
+
+	/**
+	 * Puts small batches of different tables together, in table order, up to {@code maxBatchSize}
+	 * writes per group: each group is one transaction, so many tables, or a steady trickle of writes
+	 * over several tables, cost one commit per group instead of one per table. A full batch stays a
+	 * group of its own.
+	 */
+	static List<List<TableBatch>> groups(List<TableBatch> batches, int maxBatchSize) {
+		if (batches.size() <= 1) {
+			return batches.isEmpty() ? List.of() : List.of(batches);
+		}
+		List<TableBatch> sorted = new ArrayList<>(batches);
+		sorted.sort(Comparator.comparing(TableBatch::table));
+		List<List<TableBatch>> groups = new ArrayList<>();
+		List<TableBatch> group = new ArrayList<>();
+		int size = 0;
+		for (TableBatch batch : sorted) {
+			if (!group.isEmpty() && size + batch.size() > maxBatchSize) {
+				groups.add(group);
+				group = new ArrayList<>();
+				size = 0;
+			}
+			group.add(batch);
+			size += batch.size();
+		}
+		groups.add(group);
+		return groups;
+	}
+
+	private void writeAndSettle(List<TableBatch> group) {
+		if (group.size() == 1) {
+			writeAndSettle(group.get(0));
+			return;
+		}
+		List<BatchOutcome> outcomes;
+		try {
+			outcomes = this.writer.writeTogether(group);
+		}
+		catch (RuntimeException | Error ex) {
+			logger.debug("Writing {} tables' batches together failed unexpectedly", group.size(), ex);
+			outcomes = null;
+		}
+		if (outcomes == null) {
+			// nothing was written: each batch on its own, so that a failure fails only its own table's writes
+			group.forEach(this::writeAndSettle);
+			return;
+		}
+		for (int i = 0; i < group.size(); i++) {
+			this.buffer.done(group.get(i));
+			outcomes.get(i).settle(group.get(i));
 		}
 	}
 

@@ -15,11 +15,13 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
 import io.deepstream.storage.core.Identifiers;
 import io.deepstream.storage.core.SqlStates;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -51,6 +53,12 @@ final class BatchWriter {
 
 	private final JsonCodec json;
 
+	/**
+	 * Tables this store has committed writes to and not dropped: a batch of {@link #writeTogether}
+	 * creates any other table first, if it does not exist, instead of failing the whole transaction.
+	 */
+	private final Set<String> writtenTables = ConcurrentHashMap.newKeySet();
+
 	BatchWriter(DataSource dataSource, RecordStoreOptions options, TableManager tables, StoreStatistics statistics,
 			RecordStoreObserver observer, JsonCodec json) {
 		this.dataSource = dataSource;
@@ -70,34 +78,29 @@ final class BatchWriter {
 		long start = System.nanoTime();
 		int retries = 0;
 		int creations = 0;
+		// a table this store has not written to yet is looked up (and created) in the batch's transaction
+		boolean create = !this.writtenTables.contains(batch.table());
 		while (true) {
 			Exception failure;
 			try {
-				Executed executed = execute(batch);
-				Map<PendingWrite, StoredRecord> conflicts = executed.conflicts();
-				this.statistics.batchesCommitted.increment();
-				this.statistics.writesCommitted.add(countWaiters(batch.writes()) - countWaiters(conflicts.keySet()));
-				this.statistics.writesConflicted.add(conflicts.size());
-				this.observer.batchCommitted(batch.table(), batch.size(), System.nanoTime() - start);
-				this.observer.recordsCommitted(batch.table(), committedIds(batch, conflicts));
-				if (executed.mayBeEmpty()) {
-					dropIfEmpty(batch.table());
-				}
-				return new BatchOutcome(null, conflicts);
+				Executed executed = execute(batch, create);
+				return committed(batch, executed, start);
 			}
 			catch (SQLException | RuntimeException ex) {
 				failure = ex;
 			}
 			if (SqlStates.hasState(failure, SqlStates.UNDEFINED_TABLE) && creations < MAX_TABLE_CREATIONS) {
+				// the next attempt creates the table in the batch's own transaction
 				creations++;
-				try {
-					this.tables.ensureTable(batch.table());
-					continue;
-				}
-				catch (SQLException ex) {
-					ex.addSuppressed(failure);
-					failure = ex;
-				}
+				create = true;
+				continue;
+			}
+			if (create && failure instanceof SQLException sqlFailure && TableManager.isConcurrentCreation(sqlFailure)
+					&& creations < MAX_TABLE_CREATIONS) {
+				// A process without our lock (the reference) created it at the same moment: it exists now.
+				creations++;
+				create = false;
+				continue;
 			}
 			if (SqlStates.isTransient(failure) && retries < this.options.maxRetries()) {
 				retries++;
@@ -113,6 +116,67 @@ final class BatchWriter {
 		}
 	}
 
+	/**
+	 * Writes several tables' batches in one transaction, in table order (as every process does, so
+	 * that two processes' groups wait for each other's table locks instead of deadlocking): with many
+	 * tables, or a steady trickle of writes, one commit then serves several small batches. A table not
+	 * written before by this store is created in the same transaction if it does not exist. Does not
+	 * retry: when the transaction fails, nothing of it was written, and the caller writes each batch on
+	 * its own with {@link #write}, so that one table's failure fails only that table's writes.
+	 * @param batches batches of different tables, in table order
+	 * @return the outcomes, in the order of the batches, or null if the transaction failed
+	 */
+	@Nullable List<BatchOutcome> writeTogether(List<TableBatch> batches) {
+		long start = System.nanoTime();
+		List<Executed> executed = new ArrayList<>(batches.size());
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			try {
+				for (TableBatch batch : batches) {
+					executed.add(statements(connection, batch, !this.writtenTables.contains(batch.table())));
+				}
+				connection.commit();
+			}
+			catch (SQLException | RuntimeException ex) {
+				rollbackQuietly(connection, ex);
+				logger.debug("Writing {} tables' batches together failed, writing them one by one: {}", batches.size(),
+						ex.getMessage());
+				return null;
+			}
+			finally {
+				resetQuietly(connection);
+			}
+		}
+		catch (SQLException ex) {
+			logger.debug("No connection to write {} tables' batches together, writing them one by one: {}",
+					batches.size(), ex.getMessage());
+			return null;
+		}
+		List<BatchOutcome> outcomes = new ArrayList<>(batches.size());
+		for (int i = 0; i < batches.size(); i++) {
+			outcomes.add(committed(batches.get(i), executed.get(i), start));
+		}
+		return outcomes;
+	}
+
+	/** Counts and reports a committed batch, and drops its table if the batch may have emptied it. */
+	private BatchOutcome committed(TableBatch batch, Executed executed, long start) {
+		Map<PendingWrite, StoredRecord> conflicts = executed.conflicts();
+		if (executed.created()) {
+			this.tables.created(batch.table());
+		}
+		this.writtenTables.add(batch.table());
+		this.statistics.batchesCommitted.increment();
+		this.statistics.writesCommitted.add(countWaiters(batch.writes()) - countWaiters(conflicts.keySet()));
+		this.statistics.writesConflicted.add(conflicts.size());
+		this.observer.batchCommitted(batch.table(), batch.size(), System.nanoTime() - start);
+		this.observer.recordsCommitted(batch.table(), committedIds(batch, conflicts));
+		if (executed.mayBeEmpty()) {
+			dropIfEmpty(batch.table());
+		}
+		return new BatchOutcome(null, conflicts);
+	}
+
 	private static List<String> committedIds(TableBatch batch, Map<PendingWrite, StoredRecord> conflicts) {
 		List<String> ids = new ArrayList<>(batch.size() - conflicts.size());
 		for (PendingWrite write : batch.writes()) {
@@ -124,6 +188,8 @@ final class BatchWriter {
 	}
 
 	private void dropIfEmpty(String table) {
+		// a dropped table is created again by the next batch that finds it missing
+		this.writtenTables.remove(table);
 		try {
 			this.tables.dropIfEmpty(table);
 		}
@@ -134,66 +200,32 @@ final class BatchWriter {
 	}
 
 	/**
-	 * What a batch's transaction did.
-	 * @param mayBeEmpty whether it deleted rows and the table looked empty before commit
+	 * What a batch's statements did.
+	 * @param created whether they created the table
+	 * @param mayBeEmpty whether they deleted rows and the table looked empty before commit
 	 * @param conflicts the conditional writes that did not apply, with the record as it is
 	 */
-	private record Executed(boolean mayBeEmpty, Map<PendingWrite, StoredRecord> conflicts) {
+	private record Executed(boolean created, boolean mayBeEmpty, Map<PendingWrite, StoredRecord> conflicts) {
 	}
 
-	/** Runs the batch's statements in one transaction. */
-	private Executed execute(TableBatch batch) throws SQLException {
-		Map<PendingWrite.Guard, List<PendingWrite>> upserts = new EnumMap<>(PendingWrite.Guard.class);
-		List<PendingWrite> conditionals = new ArrayList<>();
-		List<String> deletes = new ArrayList<>();
-		// Rows are locked in the order they are written: as every process writes them in id order, two
-		// batches of the same records (from two processes) wait for each other instead of deadlocking.
-		List<PendingWrite> writes = new ArrayList<>(batch.writes());
-		writes.sort(Comparator.comparing(PendingWrite::id));
-		boolean creates = false;
-		for (PendingWrite write : writes) {
-			if (write.isDelete()) {
-				deletes.add(write.id());
-			}
-			else if (write.isConditional()) {
-				conditionals.add(write);
-				creates |= write.expected() == -1;
-			}
-			else {
-				// Without the guard every upsert replaces the row, as the reference's statement does.
-				PendingWrite.Guard guard = this.options.versionGuard() ? write.guard() : PendingWrite.Guard.REPLACE;
-				upserts.computeIfAbsent(guard, (key) -> new ArrayList<>(batch.size())).add(write);
-			}
-		}
-		creates |= !upserts.isEmpty();
-		String qualified = Identifiers.qualify(this.options.schema(), batch.table());
+	/**
+	 * Runs the batch's statements in one transaction.
+	 * @param create whether to create the table first, in the same transaction, if it does not exist
+	 */
+	private Executed execute(TableBatch batch, boolean create) throws SQLException {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
-				boolean mayBeEmpty = false;
-				Map<PendingWrite, StoredRecord> conflicts = Map.of();
-				if (upserts.size() + (conditionals.isEmpty() ? 0 : 1) + (deletes.isEmpty() ? 0 : 1) > 1) {
-					lockRows(connection, qualified, writes);
-				}
-				// At most one write per id in a batch: the statements touch different rows.
-				for (Map.Entry<PendingWrite.Guard, List<PendingWrite>> group : upserts.entrySet()) {
-					upsert(connection, upsertSql(qualified, group.getKey()), group.getValue());
-				}
-				if (!conditionals.isEmpty()) {
-					conflicts = writeConditionally(connection, qualified, conditionals);
-				}
-				if (!deletes.isEmpty()) {
-					mayBeEmpty = delete(connection, qualified, deletes, upserts.isEmpty() && conditionals.isEmpty());
-				}
+				Executed executed = statements(connection, batch, create);
 				connection.commit();
-				return new Executed(mayBeEmpty, conflicts);
+				return executed;
 			}
 			catch (SQLException | RuntimeException ex) {
 				rollbackQuietly(connection, ex);
-				if (!creates && SqlStates.hasState(ex, SqlStates.UNDEFINED_TABLE)) {
+				if (!creates(batch) && SqlStates.hasState(ex, SqlStates.UNDEFINED_TABLE)) {
 					// No write here creates a row: in a table that does not exist, deletes have nothing to
 					// do and conditional updates find no record.
-					return new Executed(false, allMissing(conditionals));
+					return new Executed(false, false, allMissing(batch));
 				}
 				throw ex;
 			}
@@ -203,9 +235,69 @@ final class BatchWriter {
 		}
 	}
 
-	private static Map<PendingWrite, StoredRecord> allMissing(List<PendingWrite> conditionals) {
+	/** Whether a write of the batch may create a row (an upsert, or a conditional write expecting no record). */
+	private static boolean creates(TableBatch batch) {
+		for (PendingWrite write : batch.writes()) {
+			if (!write.isDelete() && (!write.isConditional() || write.expected() == -1)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Runs the batch's statements in the connection's transaction.
+	 * @param create whether to create the table first if it does not exist
+	 */
+	private Executed statements(Connection connection, TableBatch batch, boolean create) throws SQLException {
+		Map<PendingWrite.Guard, List<PendingWrite>> upserts = new EnumMap<>(PendingWrite.Guard.class);
+		List<PendingWrite> conditionals = new ArrayList<>();
+		List<String> deletes = new ArrayList<>();
+		// Rows are locked in the order they are written: as every process writes them in id order, two
+		// batches of the same records (from two processes) wait for each other instead of deadlocking.
+		List<PendingWrite> writes = new ArrayList<>(batch.writes());
+		writes.sort(Comparator.comparing(PendingWrite::id));
+		for (PendingWrite write : writes) {
+			if (write.isDelete()) {
+				deletes.add(write.id());
+			}
+			else if (write.isConditional()) {
+				conditionals.add(write);
+			}
+			else {
+				// Without the guard every upsert replaces the row, as the reference's statement does.
+				PendingWrite.Guard guard = this.options.versionGuard() ? write.guard() : PendingWrite.Guard.REPLACE;
+				upserts.computeIfAbsent(guard, (key) -> new ArrayList<>(batch.size())).add(write);
+			}
+		}
+		String qualified = Identifiers.qualify(this.options.schema(), batch.table());
+		// a table is not created for writes that create no row (deletes, conditional updates)
+		boolean created = create && creates(batch) && this.tables.createInTransaction(connection, batch.table());
+		boolean mayBeEmpty = false;
+		Map<PendingWrite, StoredRecord> conflicts = Map.of();
+		if (upserts.size() + (conditionals.isEmpty() ? 0 : 1) + (deletes.isEmpty() ? 0 : 1) > 1) {
+			lockRows(connection, qualified, writes);
+		}
+		// At most one write per id in a batch: the statements touch different rows.
+		for (Map.Entry<PendingWrite.Guard, List<PendingWrite>> group : upserts.entrySet()) {
+			upsert(connection, upsertSql(qualified, group.getKey()), group.getValue());
+		}
+		if (!conditionals.isEmpty()) {
+			conflicts = writeConditionally(connection, qualified, conditionals);
+		}
+		if (!deletes.isEmpty()) {
+			mayBeEmpty = delete(connection, qualified, deletes, upserts.isEmpty() && conditionals.isEmpty());
+		}
+		return new Executed(created, mayBeEmpty, conflicts);
+	}
+
+	private static Map<PendingWrite, StoredRecord> allMissing(TableBatch batch) {
 		Map<PendingWrite, StoredRecord> conflicts = new IdentityHashMap<>();
-		conditionals.forEach((write) -> conflicts.put(write, StoredRecord.MISSING));
+		for (PendingWrite write : batch.writes()) {
+			if (write.isConditional()) {
+				conflicts.put(write, StoredRecord.MISSING);
+			}
+		}
 		return conflicts;
 	}
 

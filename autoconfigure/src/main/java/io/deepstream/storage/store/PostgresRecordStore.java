@@ -125,7 +125,8 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 		this.statistics = new StoreStatistics(this.buffer);
 		TableManager tables = new TableManager(dataSource, options, this.statistics);
 		BatchWriter writer = new BatchWriter(dataSource, options, tables, this.statistics, observer, this.json);
-		this.flusher = new BatchFlusher(this.buffer, writer, options.writeInterval(), options.flushThreads());
+		this.flusher = new BatchFlusher(this.buffer, writer, options.writeInterval(), options.flushThreads(),
+				options.maxBatchSize());
 		this.schemaInitializer = new SchemaInitializer(dataSource);
 	}
 

@@ -39,49 +39,42 @@ final class TableManager {
 	}
 
 	/**
-	 * Creates the table, its trigger and sends CREATE_TABLE, unless it exists already.
+	 * Creates the table, its trigger and sends CREATE_TABLE inside the caller's transaction, unless it
+	 * exists already. The caller writes its batch in the same transaction, so a new table costs one
+	 * commit rather than two, and holds the table's lock until then (a concurrent drop waits, then
+	 * finds the rows). After the commit the caller reports the table with {@link #created}.
+	 * @param connection a connection in a transaction
 	 * @param table a validated table name
-	 * @throws SQLException if the database refuses
+	 * @return whether the table was created
+	 * @throws SQLException if the database refuses; {@link #isConcurrentCreation} when a process without
+	 * our lock created it at the same moment (the transaction is then aborted)
 	 */
-	void ensureTable(String table) throws SQLException {
+	boolean createInTransaction(Connection connection, String table) throws SQLException {
 		String schema = this.options.schema();
-		try (Connection connection = this.dataSource.getConnection()) {
-			connection.setAutoCommit(false);
-			try {
-				lockTable(connection, schema, table);
-				if (exists(connection, schema, table)) {
-					connection.commit();
-					return;
-				}
-				try (Statement statement = connection.createStatement()) {
-					statement.execute(SchemaSql.createTable(schema, table, this.options.useJsonb()));
-					if (this.options.role() != null) {
-						statement.execute(SchemaSql.alterOwner(schema, table, this.options.role()));
-					}
-					String trigger = SchemaSql.createTrigger(schema, table,
-							this.options.notifications().triggerOperations());
-					if (trigger != null) {
-						statement.execute(trigger);
-					}
-				}
-				if (this.options.notifications().createTable()) {
-					notify(connection, schema, "CREATE_TABLE:" + table);
-				}
-				connection.commit();
-				this.statistics.tablesCreated.increment();
-				logger.debug("Created table {}.{}", schema, table);
+		lockTable(connection, schema, table);
+		if (exists(connection, schema, table)) {
+			return false;
+		}
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(SchemaSql.createTable(schema, table, this.options.useJsonb()));
+			if (this.options.role() != null) {
+				statement.execute(SchemaSql.alterOwner(schema, table, this.options.role()));
 			}
-			catch (SQLException ex) {
-				connection.rollback();
-				// A process without our lock (the reference) created it at the same moment: it exists.
-				if (!isConcurrentCreation(ex)) {
-					throw ex;
-				}
-			}
-			finally {
-				BatchWriter.resetQuietly(connection);
+			String trigger = SchemaSql.createTrigger(schema, table, this.options.notifications().triggerOperations());
+			if (trigger != null) {
+				statement.execute(trigger);
 			}
 		}
+		if (this.options.notifications().createTable()) {
+			notify(connection, schema, "CREATE_TABLE:" + table);
+		}
+		return true;
+	}
+
+	/** Counts a table that {@link #createInTransaction} created, once its transaction committed. */
+	void created(String table) {
+		this.statistics.tablesCreated.increment();
+		logger.debug("Created table {}.{}", this.options.schema(), table);
 	}
 
 	/**
@@ -156,7 +149,7 @@ final class TableManager {
 		}
 	}
 
-	private static boolean isConcurrentCreation(SQLException ex) {
+	static boolean isConcurrentCreation(SQLException ex) {
 		return SqlStates.hasState(ex, SqlStates.DUPLICATE_TABLE) || SqlStates.hasState(ex, SqlStates.UNIQUE_VIOLATION)
 				|| SqlStates.hasState(ex, SqlStates.DUPLICATE_OBJECT);
 	}

@@ -5,6 +5,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import io.deepstream.storage.core.NotificationSwitches;
 import io.deepstream.storage.test.TestSchema;
@@ -110,6 +111,35 @@ class WireFormatIT {
 			});
 			assertThat(received).containsExactly("CREATE_TABLE:payloads", "INSERT:payloads:a:b'c",
 					"UPDATE:payloads:a:b'c", "DELETE:payloads:a:b'c", "DESTROY_TABLE:payloads");
+		}
+	}
+
+	@Test
+	void sendsOneNotificationPerRowOfBatchesThatInsertAndUpdateSeveralTablesTogether() throws Exception {
+		fixture.store.set("mixed/old1", 1, Map.of()).join();
+		fixture.store.set("mixed/old2", 1, Map.of()).join();
+		fixture.store.set("other/old", 1, Map.of()).join();
+		try (Connection listener = schema.database().connect(); Statement statement = listener.createStatement()) {
+			statement.execute("LISTEN \"" + schema + "\"");
+			List<CompletableFuture<Void>> writes = new ArrayList<>();
+			for (String key : List.of("mixed/old1", "other/new", "mixed/new1", "mixed/old2", "other/old", "mixed/new2")) {
+				writes.add(fixture.store.set(key, 2, Map.of("key", key)));
+			}
+			writes.forEach(CompletableFuture::join);
+			List<String> received = new ArrayList<>();
+			await().until(() -> {
+				PGNotification[] notifications = listener.unwrap(PGConnection.class).getNotifications(100);
+				if (notifications != null) {
+					for (PGNotification notification : notifications) {
+						received.add(notification.getParameter());
+					}
+				}
+				return received.size() >= 6;
+			});
+			// nothing more arrives: exactly one per row
+			assertThat(listener.unwrap(PGConnection.class).getNotifications(300)).isNullOrEmpty();
+			assertThat(received).containsExactlyInAnyOrder("UPDATE:mixed:old1", "UPDATE:mixed:old2", "INSERT:mixed:new1",
+					"INSERT:mixed:new2", "INSERT:other:new", "UPDATE:other:old");
 		}
 	}
 

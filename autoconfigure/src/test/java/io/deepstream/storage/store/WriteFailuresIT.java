@@ -40,6 +40,27 @@ class WriteFailuresIT {
 	}
 
 	@Test
+	void aTableTheDatabaseRefusesFailsOnlyItsOwnWritesWhenWrittenTogetherWithOthers(TestSchema.Name schema) {
+		// an interval long enough that all writes below go in one flush, i.e. one transaction at first
+		try (StoreFixture fixture = StoreFixture.start(schema.value(), (options) -> options.writeInterval(Duration.ofSeconds(1)))) {
+			schema.database().execute("CREATE TABLE \"" + schema + "\".refused (id text PRIMARY KEY, version int, val int NOT NULL)");
+			CompletableFuture<Void> before = fixture.store.set("good1/x", 1, Map.of("a", 1));
+			CompletableFuture<Void> refused = fixture.store.set("refused/x", 1, Map.of("a", 1));
+			CompletableFuture<Void> after = fixture.store.set("good2/x", 1, Map.of("a", 2));
+			assertThat(refused).failsWithin(Duration.ofSeconds(30))
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(RecordWriteException.class)
+				.withMessageContaining(schema + ".refused");
+			assertThat(before).succeedsWithin(Duration.ofSeconds(30));
+			assertThat(after).succeedsWithin(Duration.ofSeconds(30));
+			assertThat(fixture.store.get("good1/x").version()).isEqualTo(1);
+			assertThat(fixture.store.get("good2/x").value().get("a").asInt()).isEqualTo(2);
+			assertThat(fixture.store.statistics().tablesCreated()).isEqualTo(2);
+		}
+	}
+
+	@Test
 	void aWriteThatOutlastsEveryRetryOfAnUnavailableDatabaseFailsTransiently() {
 		try (HikariDataSource unreachable = new HikariDataSource()) {
 			unreachable.setJdbcUrl("jdbc:postgresql://127.0.0.1:1/none");

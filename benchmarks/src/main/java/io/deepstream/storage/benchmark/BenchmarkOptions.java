@@ -23,12 +23,14 @@ import org.jspecify.annotations.Nullable;
  * @param rounds how many measured rounds run (each in a fresh schema); the median one is reported
  * @param notifyTimeout how long to wait for the last INSERT notification
  * @param ceiling whether to measure the server-side ceiling instead of the store
+ * @param rate sets per second of a steady load ({@code --rate}), or 0 for a burst
+ * @param duration how long the steady load lasts
  * @param database where to connect
  * @param serverUrl a deepstream HTTP endpoint the store announces its writes to, or null
  */
 record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeInterval, boolean jsonb, int batchSize,
 		int maxBuffered, int flushThreads, int gets, int warmup, int rounds, Duration notifyTimeout, boolean ceiling,
-		BenchmarkDatabase database, @Nullable String serverUrl) {
+		int rate, Duration duration, BenchmarkDatabase database, @Nullable String serverUrl) {
 
 	static final String USAGE = """
 			Usage: java -jar deepstream-storage-benchmarks.jar [options]
@@ -42,9 +44,14 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 			  --flush-threads N      the store's flushThreads (default: the store's default)
 			  --gets N               records read one at a time afterwards (default min(records, 10000))
 			  --warmup N             records of a discarded warm-up round (default min(records, 200000))
-			  --rounds N             measured rounds, each in a fresh schema; the median is reported (default 3)
+			  --rounds N             measured rounds, each in a fresh schema; the median is reported (default 3;
+			                         with --rate 1)
 			  --notify-timeout-ms N  longest wait for the last notification (default 120000)
 			  --ceiling              measure the server-side ceiling instead: one INSERT ... SELECT
+			  --rate N               a steady load instead of a burst: N sets per second, evenly spaced,
+			                         for --duration-s; reports commit-to-event and set-to-event latencies
+			                         (records = N x duration; the warm-up is still a burst)
+			  --duration-s N         how long the steady load lasts (default 30)
 			  --server-url URL       announce the store's writes to this deepstream HTTP endpoint
 			                         (deepstream.storage.server.urls) and wait for the last announcement
 			  --url URL --user U --password P
@@ -70,9 +77,11 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 		int flushThreads = defaults.flushThreads();
 		Integer gets = null;
 		Integer warmup = null;
-		int rounds = 3;
+		Integer rounds = null;
 		long notifyTimeoutMs = 120_000;
 		boolean ceiling = false;
+		int rate = 0;
+		int durationS = 30;
 		String serverUrl = null;
 		String url = BenchmarkDatabase.env(BenchmarkDatabase.URL_VARIABLE, BenchmarkDatabase.DEFAULT_URL);
 		String user = BenchmarkDatabase.env(BenchmarkDatabase.USER_VARIABLE, "postgres");
@@ -93,6 +102,8 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 				case "--rounds" -> rounds = positive(arg, args, ++i);
 				case "--notify-timeout-ms" -> notifyTimeoutMs = positive(arg, args, ++i);
 				case "--ceiling" -> ceiling = true;
+				case "--rate" -> rate = positive(arg, args, ++i);
+				case "--duration-s" -> durationS = positive(arg, args, ++i);
 				case "--server-url" -> serverUrl = value(arg, args, ++i);
 				case "--url" -> url = value(arg, args, ++i);
 				case "--user" -> user = value(arg, args, ++i);
@@ -100,10 +111,23 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 				default -> throw new IllegalArgumentException("Unknown argument '" + arg + "'");
 			}
 		}
+		if (rate > 0) {
+			if (ceiling) {
+				throw new IllegalArgumentException("--rate and --ceiling measure different things; give one");
+			}
+			long steadyRecords = (long) rate * durationS;
+			if (steadyRecords > 50_000_000) {
+				throw new IllegalArgumentException("--rate x --duration-s must be at most 50,000,000 sets");
+			}
+			// the warm-up (a burst) defaults to what it would be for the burst workload
+			warmup = (warmup != null) ? warmup : Math.min(records, 200_000);
+			records = (int) steadyRecords;
+		}
 		return new BenchmarkOptions(records, tables, valueBytes, Duration.ofMillis(writeIntervalMs), jsonb, batchSize,
 				maxBuffered, flushThreads, (gets != null) ? gets : Math.min(records, 10_000),
-				(warmup != null) ? warmup : Math.min(records, 200_000), rounds, Duration.ofMillis(notifyTimeoutMs), ceiling,
-				new BenchmarkDatabase(url, user, password), serverUrl);
+				(warmup != null) ? warmup : Math.min(records, 200_000),
+				(rounds != null) ? rounds : (rate > 0) ? 1 : 3, Duration.ofMillis(notifyTimeoutMs), ceiling,
+				rate, Duration.ofSeconds(durationS), new BenchmarkDatabase(url, user, password), serverUrl);
 	}
 
 	/**
@@ -113,8 +137,8 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 	 */
 	BenchmarkOptions withRecords(int count) {
 		return new BenchmarkOptions(count, this.tables, this.valueBytes, this.writeInterval, this.jsonb, this.batchSize,
-				this.maxBuffered, this.flushThreads, Math.min(this.gets, count), 0, 1, this.notifyTimeout, this.ceiling,
-				this.database, this.serverUrl);
+				this.maxBuffered, this.flushThreads, Math.min(this.gets, count), 0, 1, this.notifyTimeout, this.ceiling, 0,
+				this.duration, this.database, this.serverUrl);
 	}
 
 	/**

@@ -76,6 +76,16 @@ final class NotificationLatency {
 				latencies[n++] = this.receivedAt[i] - this.sentAt[i];
 			}
 		}
+		return percentiles(latencies, n);
+	}
+
+	/**
+	 * Percentiles of latencies.
+	 * @param latencies nanoseconds, the first {@code n} used (sorted in place)
+	 * @param n how many
+	 * @return p50, p99, max and n, in milliseconds
+	 */
+	static Map<String, Object> percentiles(long[] latencies, int n) {
 		Arrays.sort(latencies, 0, n);
 		Map<String, Object> summary = new LinkedHashMap<>();
 		summary.put("p50", percentile(latencies, n, 50));

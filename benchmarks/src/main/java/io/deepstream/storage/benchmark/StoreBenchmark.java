@@ -51,7 +51,7 @@ public final class StoreBenchmark {
 				new StoreRun(options.withRecords(options.warmup())).run();
 				StoreRun.awaitCompilerQuiet();
 			}
-			result = measure(options);
+			result = (options.rate() > 0) ? measureSteadyLoad(options) : measure(options);
 		}
 		System.out.println(JsonMapper.builder().build().writeValueAsString(result));
 		// the store's pool and the JDK's management threads must not keep the JVM alive
@@ -72,6 +72,34 @@ public final class StoreBenchmark {
 		Map<String, Object> median = new LinkedHashMap<>(sorted.get((sorted.size() - 1) / 2));
 		median.put("rounds", rounds.stream().map(StoreBenchmark::roundSummary).toList());
 		return median;
+	}
+
+	/**
+	 * Runs the steady-load rounds of {@code --rate}, and reports the median one by its p99 from
+	 * commit to event, with every round's latencies.
+	 */
+	private static Map<String, Object> measureSteadyLoad(BenchmarkOptions options) throws Exception {
+		List<Map<String, Object>> rounds = new ArrayList<>();
+		for (int round = 0; round < options.rounds(); round++) {
+			rounds.add(new SteadyLoadRun(options).run());
+		}
+		List<Map<String, Object>> sorted = new ArrayList<>(rounds);
+		sorted.sort(Comparator.comparingDouble((round) -> p99(round, "commitToEventMs")));
+		Map<String, Object> median = new LinkedHashMap<>(sorted.get((sorted.size() - 1) / 2));
+		median.put("rounds", rounds.stream().map((round) -> {
+			Map<String, Object> summary = new LinkedHashMap<>();
+			summary.put("commitToEventMs", round.get("commitToEventMs"));
+			summary.put("setToEventMs", round.get("setToEventMs"));
+			summary.put("cpuUsPerSet", round.get("cpuUsPerSet"));
+			summary.put("loadAverage", round.get("loadAverage"));
+			return summary;
+		}).toList());
+		return median;
+	}
+
+	private static double p99(Map<String, Object> round, String field) {
+		Object p99 = ((Map<?, ?>) round.get(field)).get("p99");
+		return (p99 instanceof Number number) ? number.doubleValue() : Double.MAX_VALUE;
 	}
 
 	private static Map<String, Object> roundSummary(Map<String, Object> round) {
