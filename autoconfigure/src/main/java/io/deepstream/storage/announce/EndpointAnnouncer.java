@@ -88,14 +88,25 @@ final class EndpointAnnouncer implements Runnable {
 			// closing: what is left is given up on below
 		}
 		finally {
-			List<PendingNames.Entry> left = new ArrayList<>();
-			work.forEach(left::addAll);
-			left.addAll(this.queue.takeAll());
-			if (!left.isEmpty()) {
-				giveUp(left, FailureKind.CLOSED, "the announcer closed before these names could be announced");
+			List<PendingNames.Entry> inFlight = new ArrayList<>();
+			work.forEach(inFlight::addAll);
+			if (!inFlight.isEmpty()) {
+				giveUp(inFlight, FailureKind.CLOSED, "the announcer closed before these names could be announced");
 			}
-			reportOverflow();
+			giveUpRemaining();
 		}
+	}
+
+	/**
+	 * Gives up on whatever is still queued, reporting it as {@link FailureKind#CLOSED}: for an
+	 * announcer whose thread has ended (or never started) while names were still waiting.
+	 */
+	void giveUpRemaining() {
+		List<PendingNames.Entry> left = this.queue.takeAll();
+		if (!left.isEmpty()) {
+			giveUp(left, FailureKind.CLOSED, "the announcer closed before these names could be announced");
+		}
+		reportOverflow();
 	}
 
 	/** Sends the chunks on the stack until it is empty. */
@@ -185,6 +196,10 @@ final class EndpointAnnouncer implements Runnable {
 		if (!overflowed.isEmpty()) {
 			report(overflowed, FailureKind.QUEUE_FULL, "more than maxPendingNames (" + this.options.maxPendingNames()
 					+ ") names waited for this server");
+		}
+		List<String> refused = this.queue.drainRefused();
+		if (!refused.isEmpty()) {
+			report(refused, FailureKind.CLOSED, "the announcer was closed when these names were committed");
 		}
 	}
 

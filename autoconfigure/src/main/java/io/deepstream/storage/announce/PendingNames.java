@@ -36,6 +36,9 @@ final class PendingNames {
 	/** Names given up on because the queue was full, not yet reported. */
 	private final List<String> overflow = new ArrayList<>();
 
+	/** Names that arrived after the queue closed, not yet reported. */
+	private final List<String> refused = new ArrayList<>();
+
 	/** Names given up on and not announced since, for callers asking about them later; bounded. */
 	private final LinkedHashMap<String, FailureKind> givenUp;
 
@@ -101,7 +104,8 @@ final class PendingNames {
 
 	/**
 	 * Queues names to be announced.
-	 * @return how many names did not fit and were given up on (reported by {@link #drainOverflow})
+	 * @return how many names did not fit, or came after closing, and were given up on (reported by
+	 * {@link #drainOverflow} and {@link #drainRefused})
 	 */
 	int add(Collection<String> names) {
 		long now = System.nanoTime();
@@ -113,7 +117,7 @@ final class PendingNames {
 					continue;
 				}
 				if (this.closed || this.waiting.size() >= this.capacity) {
-					this.overflow.add(name);
+					(this.closed ? this.refused : this.overflow).add(name);
 					this.givenUp.put(name, this.closed ? FailureKind.CLOSED : FailureKind.QUEUE_FULL);
 					overflowed++;
 					continue;
@@ -233,14 +237,23 @@ final class PendingNames {
 
 	/** @return the names that overflowed since the last call, now reported */
 	List<String> drainOverflow() {
+		return drain(this.overflow);
+	}
+
+	/** @return the names that arrived after the queue closed, since the last call, now reported */
+	List<String> drainRefused() {
+		return drain(this.refused);
+	}
+
+	private List<String> drain(List<String> names) {
 		this.lock.lock();
 		try {
-			if (this.overflow.isEmpty()) {
+			if (names.isEmpty()) {
 				return List.of();
 			}
-			List<String> names = new ArrayList<>(this.overflow);
-			this.overflow.clear();
-			return names;
+			List<String> drained = new ArrayList<>(names);
+			names.clear();
+			return drained;
 		}
 		finally {
 			this.lock.unlock();

@@ -135,6 +135,10 @@ public class ServerAnnouncer implements RecordStoreObserver, SmartLifecycle, Aut
 	public void announce(Collection<String> recordNames) {
 		for (Endpoint endpoint : this.endpoints) {
 			endpoint.queue().add(recordNames);
+			if (this.state == State.CLOSED && !endpoint.thread().isAlive()) {
+				// no thread will report them: they were refused at once, as CLOSED
+				endpoint.announcer().giveUpRemaining();
+			}
 		}
 	}
 
@@ -214,8 +218,9 @@ public class ServerAnnouncer implements RecordStoreObserver, SmartLifecycle, Aut
 				if (endpoint.thread().isAlive()) {
 					logger.warn("The announcer thread for {} did not stop within 5 s", endpoint.url());
 				}
-				else if (!endpoint.thread().isAlive() && endpoint.queue().size() > 0) {
-					logger.warn("{} names for {} were left after the announcer stopped", endpoint.queue().size(), endpoint.url());
+				else {
+					// a thread that never started (or names that came after it ended): reported here
+					endpoint.announcer().giveUpRemaining();
 				}
 			}
 		}
