@@ -164,6 +164,8 @@ final class EndpointAnnouncer implements Runnable {
 		if (!retried.isEmpty()) {
 			work.push(retried);
 		}
+		// names that waited behind this request as long are given up on too, without a request each
+		expired.addAll(this.queue.takeOlderThan(giveUpNanos));
 		if (!expired.isEmpty()) {
 			giveUp(expired, failed.kind(), failed.detail());
 		}
@@ -178,7 +180,7 @@ final class EndpointAnnouncer implements Runnable {
 		}
 	}
 
-	private void succeeded(List<PendingNames.Entry> part) {
+	private synchronized void succeeded(List<PendingNames.Entry> part) {
 		if (this.failing) {
 			logger.info("The deepstream server at {} takes announcements again; {} names wait", this.url, this.queue.size());
 		}
@@ -209,7 +211,8 @@ final class EndpointAnnouncer implements Runnable {
 		this.queue.settle(entries, kind);
 	}
 
-	private void report(List<String> names, FailureKind kind, String detail) {
+	/** Synchronized: a closed announcer reports from the committing threads (see {@link #giveUpRemaining}). */
+	private synchronized void report(List<String> names, FailureKind kind, String detail) {
 		this.namesGivenUp.addAndGet(names.size());
 		if (this.loggedGiveUps.add(kind)) {
 			logger.warn("Gave up announcing {} changed records to the deepstream server at {} ({}: {}), such as {}; "

@@ -308,6 +308,32 @@ final class PendingNames {
 	}
 
 	/**
+	 * Removes the waiting names committed at least {@code maxAgeNanos} ago, oldest first (the order
+	 * they wait in), for an announcer that gives up on them without trying each.
+	 * @return the entries removed, to be {@link #settle}d as given up
+	 */
+	List<Entry> takeOlderThan(long maxAgeNanos) {
+		long now = System.nanoTime();
+		this.lock.lock();
+		try {
+			List<Entry> expired = new ArrayList<>();
+			Iterator<Entry> it = this.waiting.values().iterator();
+			while (it.hasNext()) {
+				Entry entry = it.next();
+				if (now - entry.queuedNanos < maxAgeNanos) {
+					break;
+				}
+				it.remove();
+				expired.add(entry);
+			}
+			return expired;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
 	 * Removes every waiting name, for a closing announcer that gives up on them.
 	 * @return the entries removed, now in flight until settled
 	 */

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The names waiting for one server: each once, oldest first, bounded, and the callers waiting for them.
@@ -76,6 +77,19 @@ class PendingNamesTests {
 		this.names.add(List.of("a/1"));
 		this.names.settle(this.names.take(1, 0), null);
 		assertThat(this.names.announced(List.of("a/1"))).as("announced since").isCompleted();
+	}
+
+	@Test
+	void namesThatWaitedTooLongAreTakenOldestFirstAndTheYoungerOnesStay() throws Exception {
+		this.names.add(List.of("old/1", "old/2"));
+		long cut = System.nanoTime();
+		await().until(() -> System.nanoTime() - cut > 20_000_000);
+		this.names.add(List.of("young/1"));
+		List<PendingNames.Entry> expired = this.names.takeOlderThan(System.nanoTime() - cut);
+		assertThat(names(expired)).containsExactly("old/1", "old/2");
+		this.names.settle(expired, FailureKind.UNREACHABLE);
+		assertThat(names(this.names.take(10, 0))).containsExactly("young/1");
+		assertThat(this.names.announced(List.of("old/1"))).isCompletedExceptionally();
 	}
 
 	private static List<String> names(List<PendingNames.Entry> entries) {
