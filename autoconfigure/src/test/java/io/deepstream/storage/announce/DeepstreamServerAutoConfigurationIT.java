@@ -10,17 +10,22 @@ import java.util.concurrent.TimeUnit;
 import io.deepstream.storage.autoconfigure.DeepstreamStorageAutoConfiguration;
 import io.deepstream.storage.autoconfigure.health.DeepstreamStorageHealthAutoConfiguration;
 import io.deepstream.storage.autoconfigure.health.DeepstreamStorageHealthIndicator;
+import io.deepstream.storage.autoconfigure.metrics.DeepstreamStorageMetricsAutoConfiguration;
 import io.deepstream.storage.event.AnnouncementEventBridge;
 import io.deepstream.storage.event.RecordsNotAnnouncedEvent;
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.test.TestDatabase;
 import io.deepstream.storage.test.TestSchema;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -48,7 +53,9 @@ class DeepstreamServerAutoConfigurationIT {
 		TestDatabase database = schema.database();
 		runner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DeepstreamStorageAutoConfiguration.class,
-					DeepstreamStorageHealthAutoConfiguration.class))
+					DeepstreamStorageHealthAutoConfiguration.class, DeepstreamStorageMetricsAutoConfiguration.class,
+					MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class))
 			.withPropertyValues("deepstream.storage.url=" + database.url(), "deepstream.storage.user=" + database.username(),
 					"deepstream.storage.password=" + database.password(), "deepstream.storage.schema=" + schema.value(),
 					"deepstream.storage.write-interval=20ms");
@@ -85,6 +92,15 @@ class DeepstreamServerAutoConfigurationIT {
 				.containsEntry("namesAnnounced", 2L)
 				.containsEntry("namesGivenUp", 0L)
 				.containsEntry("pendingNames", 0);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("deepstream.storage.server.names.announced").tag("url", server.apiUrl())
+				.functionCounter().count()).isEqualTo(2.0);
+			assertThat(registry.get("deepstream.storage.server.requests").tag("url", server.apiUrl())
+				.tag("outcome", "success").functionCounter().count()).isEqualTo(2.0);
+			assertThat(registry.get("deepstream.storage.server.names.given-up").tag("url", server.apiUrl())
+				.functionCounter().count()).isZero();
+			assertThat(registry.get("deepstream.storage.server.names.pending").tag("url", server.apiUrl()).gauge().value())
+				.isZero();
 		});
 	}
 
@@ -115,6 +131,11 @@ class DeepstreamServerAutoConfigurationIT {
 					.containsEntry("state", "failing")
 					.containsEntry("namesGivenUp", 1L)
 					.hasEntrySatisfying("lastFailure", (failure) -> assertThat(failure.toString()).startsWith("UNREACHABLE"));
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get("deepstream.storage.server.names.given-up").tag("url", deadUrl).functionCounter().count())
+					.isEqualTo(1.0);
+				assertThat(registry.get("deepstream.storage.server.requests").tag("url", deadUrl).tag("outcome", "failure")
+					.functionCounter().count()).isPositive();
 			});
 	}
 
