@@ -4,7 +4,7 @@
 // Every name from the database is shown with textContent, never as HTML.
 
 const LIMIT = 200;
-const KINDS = ['CREATE_TABLE', 'DESTROY_TABLE', 'INSERT', 'UPDATE', 'DELETE', 'MISSED'];
+const KINDS = ['CREATE_TABLE', 'DESTROY_TABLE', 'INSERT', 'UPDATE', 'DELETE', 'MISSED', 'NOT_ANNOUNCED'];
 const $ = (id) => document.getElementById(id);
 
 let selected = null;
@@ -88,7 +88,8 @@ function refreshAll() {
 function log(change) {
 	const item = element('li');
 	const where = change.event === 'MISSED' ? `schema ${change.schema}: reloading`
-		: change.key !== undefined ? `${change.table} / ${change.key}` : change.table;
+		: change.event === 'NOT_ANNOUNCED' ? `${change.table} / ${change.key}: a deepstream server was not told; its clients may see an old version`
+			: change.key !== undefined ? `${change.table} / ${change.key}` : change.table;
 	item.append(element('span', new Date().toLocaleTimeString(), 'time'), element('span', change.event, 'kind'),
 		element('span', where));
 	const changes = $('changes');
@@ -101,6 +102,9 @@ function onChange(change) {
 	if (change.event === 'MISSED') {
 		refreshAll();
 		return;
+	}
+	if (change.event === 'NOT_ANNOUNCED') {
+		return; // nothing changed in PostgreSQL: only the deepstream server's view is behind
 	}
 	soon(loadTables);
 	if (change.table === selected) {
