@@ -193,7 +193,8 @@ final class EndpointAnnouncer implements Runnable {
 		this.queue.settle(part, null);
 	}
 
-	private void reportOverflow() {
+	/** Reports the names given up on for overflowing or arriving after close, from any thread. */
+	void reportOverflow() {
 		List<String> overflowed = this.queue.drainOverflow();
 		if (!overflowed.isEmpty()) {
 			report(overflowed, FailureKind.QUEUE_FULL, "more than maxPendingNames (" + this.options.maxPendingNames()

@@ -350,6 +350,17 @@ final class PendingNames {
 		}
 	}
 
+	/** @return names given up on (overflowed or refused after closing) and not reported yet */
+	int unreported() {
+		this.lock.lock();
+		try {
+			return this.overflow.size() + this.refused.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	/** @return names waiting or in flight */
 	int size() {
 		this.lock.lock();

@@ -134,10 +134,16 @@ public class ServerAnnouncer implements RecordStoreObserver, SmartLifecycle, Aut
 	 */
 	public void announce(Collection<String> recordNames) {
 		for (Endpoint endpoint : this.endpoints) {
-			endpoint.queue().add(recordNames);
+			PendingNames queue = endpoint.queue();
+			queue.add(recordNames);
 			if (this.state == State.CLOSED && !endpoint.thread().isAlive()) {
 				// no thread will report them: they were refused at once, as CLOSED
 				endpoint.announcer().giveUpRemaining();
+			}
+			else if (queue.unreported() >= this.options.maxPendingNames()) {
+				// the server's thread is busy (a request may take request-timeout): report here, so that
+				// the names given up on stay bounded too
+				endpoint.announcer().reportOverflow();
 			}
 		}
 	}

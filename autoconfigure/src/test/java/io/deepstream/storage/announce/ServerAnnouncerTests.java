@@ -37,6 +37,21 @@ class ServerAnnouncerTests {
 	}
 
 	@Test
+	void namesBeyondTheBoundAreReportedByTheCommittingThreadOnceAsManyWaitForAReport() {
+		ServerAnnouncer announcer = new ServerAnnouncer(AnnouncerOptions.builder("http://127.0.0.1:9/api")
+			.maxNamesPerRequest(2).maxPendingNames(2).closeTimeout(Duration.ofMillis(50)).build());
+		announcer.addListener(this.givenUp::add);
+		announcer.recordsCommitted("t", List.of("a", "b", "c"));
+		assertThat(this.givenUp).as("one name over the bound waits for the server's thread").isEmpty();
+		announcer.recordsCommitted("t", List.of("d"));
+		assertThat(this.givenUp).singleElement().satisfies((report) -> {
+			assertThat(report.kind()).isEqualTo(FailureKind.QUEUE_FULL);
+			assertThat(report.names()).containsExactly("t/c", "t/d");
+		});
+		announcer.close();
+	}
+
+	@Test
 	void namesCommittedAfterCloseAreReportedAtOnce() {
 		ServerAnnouncer announcer = announcer();
 		announcer.close();
