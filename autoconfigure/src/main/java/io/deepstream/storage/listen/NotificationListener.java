@@ -105,9 +105,9 @@ public class NotificationListener implements SmartLifecycle, AutoCloseable {
 	}
 
 	/**
-	 * Creates a listener whose thread comes from the given factory (for thread names, a thread
-	 * group or virtual threads of your own); nothing happens until {@link #start()}. Each
-	 * {@code start()} asks it for one thread, which owns the connection until {@code stop()}.
+	 * Creates a listener whose thread comes from the given factory (for thread names, a thread group
+	 * or priority of your own); nothing happens until {@link #start()}. Each {@code start()} asks it
+	 * for one thread, which owns the connection until {@code stop()}.
 	 * @param connectionFactory opens the dedicated connection, again after each loss
 	 * @param options the options
 	 * @param threadFactory makes the listener thread

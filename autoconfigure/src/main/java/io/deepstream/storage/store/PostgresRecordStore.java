@@ -121,11 +121,11 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 
 	/**
 	 * A store whose write-behind threads come from the given factory (for thread names, a thread
-	 * group or virtual threads of your own) instead of its own {@code deepstream-flusher-<n>} and
+	 * group or priority of your own) instead of its own {@code deepstream-flusher-<n>} and
 	 * {@code deepstream-flush-<n>-<k>}: one thread that takes the batches from the buffer, and up to
-	 * {@link RecordStoreOptions#flushThreads()} that write them. The
-	 * store's own threads are not daemons, so that the JVM does not exit while accepted writes wait
-	 * for their commit: a factory that makes daemons gives that up.
+	 * {@link RecordStoreOptions#flushThreads()} that write them. The store's own threads are not
+	 * daemons, so that the JVM does not exit while accepted writes wait for their commit: a factory
+	 * that makes daemons gives that up.
 	 * @param dataSource where to write
 	 * @param jsonMapper how to write and read values
 	 * @param options the options
