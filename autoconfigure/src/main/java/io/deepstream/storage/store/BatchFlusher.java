@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * written concurrently on {@code flushThreads} threads, small ones {@linkplain #groups together} in
  * one transaction; a table never has two batches in flight.
  * {@link #close} keeps flushing until every accepted write is committed or has failed.
+ * Its threads come from {@link Threads}: its own by default, or the application's.
  */
 final class BatchFlusher {
 
@@ -41,14 +42,18 @@ final class BatchFlusher {
 
 	private volatile boolean closing;
 
-	BatchFlusher(WriteBuffer buffer, BatchWriter writer, Duration writeInterval, int flushThreads, int maxBatchSize) {
+	BatchFlusher(WriteBuffer buffer, BatchWriter writer, Duration writeInterval, int flushThreads, int maxBatchSize,
+			Threads threads) {
 		this.buffer = buffer;
 		this.writer = writer;
 		this.intervalNanos = writeInterval.toNanos();
 		this.maxBatchSize = maxBatchSize;
-		int instance = instances.incrementAndGet();
-		this.workers = Executors.newFixedThreadPool(flushThreads, named("deepstream-flush-" + instance + "-"));
-		this.coordinator = named("deepstream-flusher-" + instance).newThread(this::run);
+		this.workers = Executors.newFixedThreadPool(flushThreads, threads.writers());
+		Thread thread = threads.coordinator().newThread(this::run);
+		if (thread == null) {
+			throw new IllegalStateException("The thread factory " + threads.coordinator() + " made no flusher thread");
+		}
+		this.coordinator = thread;
 	}
 
 	void start() {
@@ -189,13 +194,42 @@ final class BatchFlusher {
 		return drained;
 	}
 
-	private static ThreadFactory named(String prefix) {
-		AtomicInteger count = new AtomicInteger();
-		return (runnable) -> {
-			Thread thread = new Thread(runnable, prefix.endsWith("-") ? prefix + count.incrementAndGet() : prefix);
-			thread.setDaemon(false);
-			return thread;
-		};
+	/**
+	 * Where the flusher's threads come from: one coordinator, which takes the batches from the
+	 * buffer, and up to {@code flushThreads} writers, which write them.
+	 * @param coordinator makes the coordinating thread, once
+	 * @param writers makes the writing threads, as the pool needs them
+	 */
+	record Threads(ThreadFactory coordinator, ThreadFactory writers) {
+
+		/**
+		 * The flusher's own threads, {@code deepstream-flusher-<n>} and {@code deepstream-flush-<n>-<k>}.
+		 * They are not daemons: the JVM does not exit while accepted writes wait for their commit.
+		 * @return a flusher's threads, numbered apart from every other flusher's
+		 */
+		static Threads named() {
+			int instance = instances.incrementAndGet();
+			return new Threads(named("deepstream-flusher-" + instance), named("deepstream-flush-" + instance + "-"));
+		}
+
+		/**
+		 * Every thread from one factory of the application's.
+		 * @param threadFactory the factory
+		 * @return the threads
+		 */
+		static Threads from(ThreadFactory threadFactory) {
+			return new Threads(threadFactory, threadFactory);
+		}
+
+		private static ThreadFactory named(String prefix) {
+			AtomicInteger count = new AtomicInteger();
+			return (runnable) -> {
+				Thread thread = new Thread(runnable, prefix.endsWith("-") ? prefix + count.incrementAndGet() : prefix);
+				thread.setDaemon(false);
+				return thread;
+			};
+		}
+
 	}
 
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
@@ -115,6 +116,30 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 */
 	public PostgresRecordStore(DataSource dataSource, JsonMapper jsonMapper, RecordStoreOptions options,
 			RecordStoreObserver observer, boolean initializeSchemaOnStart) {
+		this(dataSource, jsonMapper, options, observer, initializeSchemaOnStart, BatchFlusher.Threads.named());
+	}
+
+	/**
+	 * A store whose write-behind threads come from the given factory (for thread names, a thread
+	 * group or priority of your own) instead of its own {@code deepstream-flusher-<n>} and
+	 * {@code deepstream-flush-<n>-<k>}: one thread that takes the batches from the buffer, and up to
+	 * {@link RecordStoreOptions#flushThreads()} that write them. The store's own threads are not
+	 * daemons, so that the JVM does not exit while accepted writes wait for their commit: a factory
+	 * that makes daemons gives that up.
+	 * @param dataSource where to write
+	 * @param jsonMapper how to write and read values
+	 * @param options the options
+	 * @param observer told about every flush
+	 * @param initializeSchemaOnStart whether {@link #start()} creates the schema and functions
+	 * @param threadFactory makes the threads that flush the buffered writes
+	 */
+	public PostgresRecordStore(DataSource dataSource, JsonMapper jsonMapper, RecordStoreOptions options,
+			RecordStoreObserver observer, boolean initializeSchemaOnStart, ThreadFactory threadFactory) {
+		this(dataSource, jsonMapper, options, observer, initializeSchemaOnStart, BatchFlusher.Threads.from(threadFactory));
+	}
+
+	private PostgresRecordStore(DataSource dataSource, JsonMapper jsonMapper, RecordStoreOptions options,
+			RecordStoreObserver observer, boolean initializeSchemaOnStart, BatchFlusher.Threads flusherThreads) {
 		this.initializeSchemaOnStart = initializeSchemaOnStart;
 		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);
@@ -126,7 +151,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 		TableManager tables = new TableManager(dataSource, options, this.statistics);
 		BatchWriter writer = new BatchWriter(dataSource, options, tables, this.statistics, observer, this.json);
 		this.flusher = new BatchFlusher(this.buffer, writer, options.writeInterval(), options.flushThreads(),
-				options.maxBatchSize());
+				options.maxBatchSize(), flusherThreads);
 		this.schemaInitializer = new SchemaInitializer(dataSource);
 	}
 

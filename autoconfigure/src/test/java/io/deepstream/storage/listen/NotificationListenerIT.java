@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -377,6 +378,29 @@ class NotificationListenerIT {
 		assertThat(listener.state().connected()).isFalse();
 		assertThat(listener.state().channels()).isEmpty();
 		await().atMost(WAIT).until(() -> !backendExists(pid));
+	}
+
+	@Test
+	void aSuppliedThreadFactoryMakesTheListenerThreadOfEveryStart() throws Exception {
+		AtomicInteger made = new AtomicInteger();
+		ThreadFactory threadFactory = (runnable) -> new Thread(runnable, "app-listener-" + made.incrementAndGet());
+		NotificationListener listener = fixture.track(new NotificationListener(ListenerFixture.connections(this.database),
+				options().build(), threadFactory));
+		Recorder recorder = new Recorder();
+		CompletableFuture<Void> listening = listener.subscribe(recorder);
+		listener.start();
+		listening.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		notify(this.schema, "INSERT:t:1");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.notifications).hasSize(1));
+
+		listener.stop();
+		listener.start();
+		await().atMost(WAIT).until(() -> listener.state().channels().contains(this.schema) && listener.state().connected());
+		notify(this.schema, "INSERT:t:2");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.notifications).hasSize(2));
+
+		assertThat(recorder.threads).containsExactlyInAnyOrder("app-listener-1", "app-listener-2");
+		assertThat(made).hasValue(2);
 	}
 
 	@Test
