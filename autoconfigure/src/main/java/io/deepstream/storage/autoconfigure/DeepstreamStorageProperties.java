@@ -66,7 +66,7 @@ public class DeepstreamStorageProperties implements InitializingBean {
 	/**
 	 * Schema holding the record tables; created if it does not exist.
 	 */
-	private String schema = RecordStoreOptions.DEFAULT_SCHEMA;
+	private String schema = Identifiers.DEFAULT_SCHEMA;
 
 	/**
 	 * Table for record names without a '/'.

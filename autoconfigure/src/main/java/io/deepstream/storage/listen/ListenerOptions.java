@@ -34,9 +34,6 @@ public record ListenerOptions(String schema, NotificationSwitches notifications,
 		Duration validationInterval, Duration validationTimeout, Duration reconnectInitialBackoff,
 		Duration reconnectMaxBackoff, Duration stopTimeout) {
 
-	/** The reference's default schema, as {@code RecordStoreOptions.DEFAULT_SCHEMA}. */
-	public static final String DEFAULT_SCHEMA = "ds";
-
 	/** Default bound of one wait for notifications. */
 	public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
 
@@ -123,7 +120,7 @@ public record ListenerOptions(String schema, NotificationSwitches notifications,
 	/** Builds {@link ListenerOptions}; each setter is named after its option. */
 	public static final class Builder {
 
-		private String schema = DEFAULT_SCHEMA;
+		private String schema = Identifiers.DEFAULT_SCHEMA;
 
 		private NotificationSwitches notifications = NotificationSwitches.ALL;
 

@@ -38,9 +38,6 @@ public record RecordStoreOptions(String schema, String defaultTable, Duration wr
 		WhenBufferFull whenBufferFull, Duration bufferFullTimeout, int maxRetries, Duration retryInitialBackoff,
 		Duration retryMaxBackoff, int flushThreads, boolean versionGuard, Duration closeTimeout) {
 
-	/** The reference's default schema. */
-	public static final String DEFAULT_SCHEMA = "ds";
-
 	/** The reference's default table. */
 	public static final String DEFAULT_TABLE = "default";
 
@@ -152,7 +149,7 @@ public record RecordStoreOptions(String schema, String defaultTable, Duration wr
 	/** Builds {@link RecordStoreOptions}. */
 	public static final class Builder {
 
-		private String schema = DEFAULT_SCHEMA;
+		private String schema = Identifiers.DEFAULT_SCHEMA;
 
 		private String defaultTable = DEFAULT_TABLE;
 
