@@ -7,8 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.core.InvalidOptionException;
 import io.deepstream.storage.store.RecordStoreOptions;
 import org.jspecify.annotations.Nullable;
+
+import static io.deepstream.storage.core.OptionChecks.requireAtLeast;
+import static io.deepstream.storage.core.OptionChecks.requirePositive;
+import static io.deepstream.storage.core.OptionChecks.requireValid;
 
 /**
  * Options of the {@link ServerAnnouncer}. Build with {@link #builder()}.
@@ -56,68 +61,56 @@ public record AnnouncerOptions(List<URI> urls, @Nullable Map<String, Object> aut
 	/** Default time closing waits for names still waiting. */
 	public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
+	/**
+	 * Checks every option. The token is never shown in a failure.
+	 * @throws InvalidOptionException naming the first option that breaks a rule
+	 */
 	public AnnouncerOptions {
 		urls = List.copyOf(urls);
 		if (urls.isEmpty()) {
-			throw new IllegalArgumentException("urls must name at least one deepstream HTTP endpoint");
+			throw new InvalidOptionException("urls", urls, "must name at least one deepstream HTTP endpoint");
 		}
 		for (int i = 0; i < urls.size(); i++) {
 			requireHttpUrl(urls.get(i), "urls[" + i + "]");
 		}
 		if (urls.stream().distinct().count() < urls.size()) {
-			throw new IllegalArgumentException("urls must not name the same endpoint twice: " + urls);
+			throw new InvalidOptionException("urls", urls, "must not name the same endpoint twice");
 		}
 		if (authData != null && token != null) {
-			throw new IllegalArgumentException("authData and token are exclusive: a request carries one or the other");
+			throw new InvalidOptionException("token", null,
+					"must not be set together with {authData}: they are exclusive, a request carries one or the other",
+					"authData");
 		}
 		if (token != null && token.isBlank()) {
-			throw new IllegalArgumentException("token must not be blank");
+			throw new InvalidOptionException("token", null, "must not be blank");
 		}
 		authData = (authData != null) ? Map.copyOf(new LinkedHashMap<>(authData)) : null;
-		Identifiers.requireValidTable(defaultTable, defaultTable);
+		requireValid(defaultTable, "defaultTable", (table) -> Identifiers.requireValidTable(table, table));
 		requirePositive(connectTimeout, "connectTimeout");
 		requirePositive(requestTimeout, "requestTimeout");
 		requirePositive(retryInitialBackoff, "retryInitialBackoff");
 		requirePositive(retryMaxBackoff, "retryMaxBackoff");
 		requirePositive(giveUpAfter, "giveUpAfter");
 		requirePositive(closeTimeout, "closeTimeout");
-		if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
-			throw new IllegalArgumentException("retryMaxBackoff (" + retryMaxBackoff + ") must be at least retryInitialBackoff ("
-					+ retryInitialBackoff + ")");
-		}
-		if (maxNamesPerRequest < 1) {
-			throw new IllegalArgumentException("maxNamesPerRequest must be at least 1, was " + maxNamesPerRequest);
-		}
-		if (maxPendingNames < maxNamesPerRequest) {
-			throw new IllegalArgumentException("maxPendingNames (" + maxPendingNames + ") must be at least maxNamesPerRequest ("
-					+ maxNamesPerRequest + ")");
-		}
+		requireAtLeast(retryMaxBackoff, "retryMaxBackoff", retryInitialBackoff, "retryInitialBackoff");
+		requireAtLeast(maxNamesPerRequest, 1, "maxNamesPerRequest");
+		requireAtLeast(maxPendingNames, "maxPendingNames", maxNamesPerRequest, "maxNamesPerRequest");
 	}
 
 	/**
 	 * Checks that a URL can be a deepstream HTTP endpoint: absolute, {@code http} or {@code https},
 	 * with a host.
-	 * @param url the URL
-	 * @param name what it is, for the message
-	 * @throws IllegalArgumentException if it cannot
 	 */
-	public static void requireHttpUrl(@Nullable URI url, String name) {
-		if (url == null || url.toString().isBlank()) {
-			throw new IllegalArgumentException(name + " must not be empty");
+	private static void requireHttpUrl(URI url, String option) {
+		if (url.toString().isBlank()) {
+			throw new InvalidOptionException(option, url, "must not be empty");
 		}
 		String scheme = url.getScheme();
 		if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-			throw new IllegalArgumentException(name + " must be an http or https URL, such as http://localhost:6020/api, not '"
-					+ url + "'");
+			throw new InvalidOptionException(option, url, "must be an http or https URL, such as http://localhost:6020/api");
 		}
 		if (url.getHost() == null || url.getHost().isEmpty()) {
-			throw new IllegalArgumentException(name + " must name a host, such as http://localhost:6020/api, not '" + url + "'");
-		}
-	}
-
-	private static void requirePositive(Duration duration, String name) {
-		if (duration.isNegative() || duration.isZero()) {
-			throw new IllegalArgumentException(name + " must be positive, was " + duration);
+			throw new InvalidOptionException(option, url, "must name a host, such as http://localhost:6020/api");
 		}
 	}
 

@@ -16,6 +16,7 @@ import io.deepstream.storage.store.WhenBufferFull;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DurationUnit;
 
@@ -66,7 +67,7 @@ public class DeepstreamStorageProperties implements InitializingBean {
 	/**
 	 * Schema holding the record tables; created if it does not exist.
 	 */
-	private String schema = RecordStoreOptions.DEFAULT_SCHEMA;
+	private String schema = Identifiers.DEFAULT_SCHEMA;
 
 	/**
 	 * Table for record names without a '/'.
@@ -194,39 +195,24 @@ public class DeepstreamStorageProperties implements InitializingBean {
 	}
 
 	/**
-	 * Checks every value, naming the property and the rule it breaks.
+	 * Checks every value, naming the property and the rule it breaks. The values that become options of
+	 * the store, the listener and the announcer are checked by building those options, whose rules they
+	 * are; the rest (connection and pool) here.
 	 * @throws InvalidConfigurationPropertyValueException for the first invalid value
 	 */
 	public void validate() {
 		check("port", this.port, this.port >= 1 && this.port <= 65535, "must be between 1 and 65535");
 		check("max", this.max, this.max >= 1, "must be at least 1");
-		check("max-batch-size", this.maxBatchSize, this.maxBatchSize >= 1, "must be at least 1");
-		check("max-buffered-writes", this.maxBufferedWrites, this.maxBufferedWrites >= this.maxBatchSize,
-				"must be at least max-batch-size (" + this.maxBatchSize + ")");
-		check("max-retries", this.maxRetries, this.maxRetries >= 0, "must not be negative");
-		check("flush-threads", this.flushThreads, this.flushThreads >= 1, "must be at least 1");
 		positive("idle-timeout", this.idleTimeout);
-		positive("write-interval", this.writeInterval);
-		positive("buffer-full-timeout", this.bufferFullTimeout);
-		positive("retry-initial-backoff", this.retryInitialBackoff);
-		positive("retry-max-backoff", this.retryMaxBackoff);
-		positive("close-timeout", this.closeTimeout);
 		positive("startup-timeout", this.startupTimeout);
-		positive("listener.poll-timeout", this.listener.pollTimeout);
-		positive("listener.validation-interval", this.listener.validationInterval);
-		positive("listener.validation-timeout", this.listener.validationTimeout);
-		positive("listener.reconnect-initial-backoff", this.listener.reconnectInitialBackoff);
-		positive("listener.reconnect-max-backoff", this.listener.reconnectMaxBackoff);
 		if (this.listener.url != null && !this.listener.url.startsWith("jdbc:postgresql:")) {
 			throw invalid("listener.url", this.listener.url, "must be a PostgreSQL JDBC URL starting with 'jdbc:postgresql:'");
 		}
 		this.pool.validate();
-		this.server.validate(this.defaultTable);
-		identifier("schema", this.schema, () -> Identifiers.requireValidSchema(this.schema));
-		identifier("default-table", this.defaultTable,
-				() -> Identifiers.requireValidTable(this.defaultTable, this.defaultTable));
-		if (this.role != null) {
-			identifier("role", this.role, () -> Identifiers.requireValidRole(this.role));
+		toRecordStoreOptions();
+		toListenerOptions();
+		if (this.server.isEnabled()) {
+			this.server.toAnnouncerOptions(this.defaultTable);
 		}
 		if (this.url != null && !this.url.startsWith("jdbc:postgresql:")) {
 			throw invalid("url", this.url, "must be a PostgreSQL JDBC URL starting with 'jdbc:postgresql:'");
@@ -243,17 +229,8 @@ public class DeepstreamStorageProperties implements InitializingBean {
 		check(name, value, !value.isNegative() && !value.isZero(), "must be positive");
 	}
 
-	private static void identifier(String name, String value, Runnable validation) {
-		try {
-			validation.run();
-		}
-		catch (IllegalArgumentException ex) {
-			throw invalid(name, value, ex.getMessage());
-		}
-	}
-
 	static InvalidConfigurationPropertyValueException invalid(String name, Object value, String rule) {
-		return new InvalidConfigurationPropertyValueException("deepstream.storage." + name, value, rule);
+		return new InvalidConfigurationPropertyValueException(OptionProperties.PREFIX + name, value, rule);
 	}
 
 	/**
@@ -265,44 +242,56 @@ public class DeepstreamStorageProperties implements InitializingBean {
 	}
 
 	/**
-	 * The record store options these properties describe.
+	 * The record store options these properties describe. Each option is set by the property of the
+	 * same name.
 	 * @return the options
+	 * @throws InvalidConfigurationPropertyValueException naming the property of an option the store refuses
 	 */
 	public RecordStoreOptions toRecordStoreOptions() {
-		return RecordStoreOptions.builder()
-			.schema(this.schema)
-			.defaultTable(this.defaultTable)
-			.writeInterval(this.writeInterval)
-			.useJsonb(this.useJsonb)
-			.role(this.role)
-			.notifications(this.notifications.toSwitches())
-			.maxBatchSize(this.maxBatchSize)
-			.maxBufferedWrites(this.maxBufferedWrites)
-			.whenBufferFull(this.whenBufferFull)
-			.bufferFullTimeout(this.bufferFullTimeout)
-			.maxRetries(this.maxRetries)
-			.retryInitialBackoff(this.retryInitialBackoff)
-			.retryMaxBackoff(this.retryMaxBackoff)
-			.flushThreads(this.flushThreads)
-			.versionGuard(this.versionGuard)
-			.closeTimeout(this.closeTimeout)
-			.build();
+		return OptionProperties.build(() -> {
+			RecordStoreOptions.Builder builder = RecordStoreOptions.builder();
+			PropertyMapper map = PropertyMapper.get();
+			map.from(this.schema).to(builder::schema);
+			map.from(this.defaultTable).to(builder::defaultTable);
+			map.from(this.writeInterval).to(builder::writeInterval);
+			map.from(this.useJsonb).to(builder::useJsonb);
+			map.from(this.role).to(builder::role);
+			map.from(this.notifications::toSwitches).to(builder::notifications);
+			map.from(this.maxBatchSize).to(builder::maxBatchSize);
+			map.from(this.maxBufferedWrites).to(builder::maxBufferedWrites);
+			map.from(this.whenBufferFull).to(builder::whenBufferFull);
+			map.from(this.bufferFullTimeout).to(builder::bufferFullTimeout);
+			map.from(this.maxRetries).to(builder::maxRetries);
+			map.from(this.retryInitialBackoff).to(builder::retryInitialBackoff);
+			map.from(this.retryMaxBackoff).to(builder::retryMaxBackoff);
+			map.from(this.flushThreads).to(builder::flushThreads);
+			map.from(this.versionGuard).to(builder::versionGuard);
+			map.from(this.closeTimeout).to(builder::closeTimeout);
+			return builder.build();
+		}, (option) -> OptionProperties.inGroup("", option));
 	}
 
 	/**
-	 * The listener options these properties describe.
+	 * The listener options these properties describe: the schema, the notifications, and the
+	 * {@code listener.*} properties of the same names.
 	 * @return the options
+	 * @throws InvalidConfigurationPropertyValueException naming the property of an option the listener
+	 * refuses
 	 */
 	public ListenerOptions toListenerOptions() {
-		return ListenerOptions.builder()
-			.schema(this.schema)
-			.notifications(this.notifications.toSwitches())
-			.pollTimeout(this.listener.pollTimeout)
-			.validationInterval(this.listener.validationInterval)
-			.validationTimeout(this.listener.validationTimeout)
-			.reconnectInitialBackoff(this.listener.reconnectInitialBackoff)
-			.reconnectMaxBackoff(this.listener.reconnectMaxBackoff)
-			.build();
+		return OptionProperties.build(() -> {
+			ListenerOptions.Builder builder = ListenerOptions.builder();
+			PropertyMapper map = PropertyMapper.get();
+			map.from(this.schema).to(builder::schema);
+			map.from(this.notifications::toSwitches).to(builder::notifications);
+			map.from(this.listener.pollTimeout).to(builder::pollTimeout);
+			map.from(this.listener.validationInterval).to(builder::validationInterval);
+			map.from(this.listener.validationTimeout).to(builder::validationTimeout);
+			map.from(this.listener.reconnectInitialBackoff).to(builder::reconnectInitialBackoff);
+			map.from(this.listener.reconnectMaxBackoff).to(builder::reconnectMaxBackoff);
+			return builder.build();
+		}, (option) -> option.equals("schema") || option.equals("notifications") ? option
+				: OptionProperties.inGroup("listener.", option));
 	}
 
 	public boolean isEnabled() {
@@ -861,55 +850,54 @@ public class DeepstreamStorageProperties implements InitializingBean {
 		 */
 		private Duration closeTimeout = AnnouncerOptions.DEFAULT_CLOSE_TIMEOUT;
 
-		void validate(String defaultTable) {
-			for (int i = 0; i < this.urls.size(); i++) {
-				String name = "server.urls[" + i + "]";
-				String url = this.urls.get(i);
-				try {
-					AnnouncerOptions.requireHttpUrl((url == null || url.isBlank()) ? null : URI.create(url.strip()), name);
-				}
-				catch (IllegalArgumentException ex) {
-					throw invalid(name, String.valueOf(url), ex.getMessage());
-				}
-			}
-			if (this.authData != null && this.token != null) {
-				throw invalid("server.token", "(hidden)", "must not be set together with server.auth-data: a request carries one or the other");
-			}
-			if (!this.urls.isEmpty()) {
-				try {
-					toAnnouncerOptions(defaultTable);
-				}
-				catch (IllegalArgumentException ex) {
-					throw invalid("server", this.urls, ex.getMessage());
-				}
-			}
-		}
-
 		/** @return whether any server is configured */
 		public boolean isEnabled() {
 			return !this.urls.isEmpty();
 		}
 
 		/**
-		 * The announcer options these properties describe.
+		 * The announcer options these properties describe: the store's default table, and the
+		 * {@code server.*} properties of the same names.
 		 * @param defaultTable the store's default table
 		 * @return the options
+		 * @throws InvalidConfigurationPropertyValueException naming the property of an option the
+		 * announcer refuses
 		 */
 		public AnnouncerOptions toAnnouncerOptions(String defaultTable) {
-			return AnnouncerOptions.builder()
-				.urls(this.urls.stream().map((url) -> URI.create(url.strip())).toList())
-				.authData(this.authData)
-				.token(this.token)
-				.defaultTable(defaultTable)
-				.connectTimeout(this.connectTimeout)
-				.requestTimeout(this.requestTimeout)
-				.maxNamesPerRequest(this.maxNamesPerRequest)
-				.maxPendingNames(this.maxPendingNames)
-				.retryInitialBackoff(this.retryInitialBackoff)
-				.retryMaxBackoff(this.retryMaxBackoff)
-				.giveUpAfter(this.giveUpAfter)
-				.closeTimeout(this.closeTimeout)
-				.build();
+			return OptionProperties.build(() -> {
+				AnnouncerOptions.Builder builder = AnnouncerOptions.builder();
+				PropertyMapper map = PropertyMapper.get();
+				map.from(this::uris).to(builder::urls);
+				map.from(this.authData).to(builder::authData);
+				map.from(this.token).to(builder::token);
+				map.from(defaultTable).to(builder::defaultTable);
+				map.from(this.connectTimeout).to(builder::connectTimeout);
+				map.from(this.requestTimeout).to(builder::requestTimeout);
+				map.from(this.maxNamesPerRequest).to(builder::maxNamesPerRequest);
+				map.from(this.maxPendingNames).to(builder::maxPendingNames);
+				map.from(this.retryInitialBackoff).to(builder::retryInitialBackoff);
+				map.from(this.retryMaxBackoff).to(builder::retryMaxBackoff);
+				map.from(this.giveUpAfter).to(builder::giveUpAfter);
+				map.from(this.closeTimeout).to(builder::closeTimeout);
+				return builder.build();
+			}, (option) -> option.equals("defaultTable") ? OptionProperties.inGroup("", option)
+					: OptionProperties.inGroup("server.", option));
+		}
+
+		/** The URLs as URIs; an empty one stays empty, for the announcer to refuse by its index. */
+		private List<URI> uris() {
+			List<URI> uris = new ArrayList<>();
+			for (int i = 0; i < this.urls.size(); i++) {
+				String url = (this.urls.get(i) != null) ? this.urls.get(i).strip() : "";
+				try {
+					uris.add(URI.create(url));
+				}
+				catch (IllegalArgumentException ex) {
+					throw invalid("server.urls[" + i + "]", url, "must be a URL, such as http://localhost:6020/api ("
+							+ ex.getMessage() + ")");
+				}
+			}
+			return uris;
 		}
 
 		public List<String> getUrls() {

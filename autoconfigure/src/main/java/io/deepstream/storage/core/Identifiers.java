@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Identifiers {
 
+	/** The reference connector's default schema: the store's and the listener's default. */
+	public static final String DEFAULT_SCHEMA = "ds";
+
 	/** PostgreSQL truncates longer identifiers silently (NAMEDATALEN - 1). */
 	public static final int MAX_BYTES = 63;
 

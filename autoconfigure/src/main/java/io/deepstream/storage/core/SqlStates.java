@@ -23,8 +23,8 @@ public final class SqlStates {
 	/** unique_violation: raised by concurrent CREATE TABLE on the catalog's unique indexes. */
 	public static final String UNIQUE_VIOLATION = "23505";
 
-	/** invalid_schema_name: the schema does not exist. */
-	public static final String INVALID_SCHEMA_NAME = "3F000";
+	/** insufficient_privilege: the object belongs to another role. */
+	public static final String INSUFFICIENT_PRIVILEGE = "42501";
 
 	private SqlStates() {
 	}

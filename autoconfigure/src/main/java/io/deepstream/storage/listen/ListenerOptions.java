@@ -3,7 +3,12 @@ package io.deepstream.storage.listen;
 import java.time.Duration;
 
 import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.core.InvalidOptionException;
 import io.deepstream.storage.core.NotificationSwitches;
+
+import static io.deepstream.storage.core.OptionChecks.requireAtLeast;
+import static io.deepstream.storage.core.OptionChecks.requireValid;
+import static io.deepstream.storage.core.OptionChecks.requireWholeMillis;
 
 /**
  * Options of the {@link NotificationListener}. Build with {@link #builder()}.
@@ -34,9 +39,6 @@ public record ListenerOptions(String schema, NotificationSwitches notifications,
 		Duration validationInterval, Duration validationTimeout, Duration reconnectInitialBackoff,
 		Duration reconnectMaxBackoff, Duration stopTimeout) {
 
-	/** The reference's default schema, as {@code RecordStoreOptions.DEFAULT_SCHEMA}. */
-	public static final String DEFAULT_SCHEMA = "ds";
-
 	/** Default bound of one wait for notifications. */
 	public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
 
@@ -55,30 +57,20 @@ public record ListenerOptions(String schema, NotificationSwitches notifications,
 	/** Default wait for the listener thread on stop. */
 	public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
 
-	public ListenerOptions {
-		Identifiers.requireValidSchema(schema);
-		requireMillis(pollTimeout, "pollTimeout");
-		requireMillis(validationInterval, "validationInterval");
-		requireMillis(validationTimeout, "validationTimeout");
-		requireMillis(reconnectInitialBackoff, "reconnectInitialBackoff");
-		requireMillis(reconnectMaxBackoff, "reconnectMaxBackoff");
-		requireMillis(stopTimeout, "stopTimeout");
-		if (reconnectMaxBackoff.compareTo(reconnectInitialBackoff) < 0) {
-			throw new IllegalArgumentException("reconnectMaxBackoff (" + reconnectMaxBackoff
-					+ ") must not be shorter than reconnectInitialBackoff (" + reconnectInitialBackoff + ")");
-		}
-	}
-
 	/**
-	 * JDBC takes these times in whole milliseconds, and a poll timeout of 0 would block for ever.
+	 * Checks every option. JDBC takes the times in whole milliseconds, and a poll timeout of 0 would
+	 * block for ever.
+	 * @throws InvalidOptionException naming the first option that breaks a rule
 	 */
-	private static void requireMillis(Duration duration, String name) {
-		if (duration.isNegative() || duration.toMillis() < 1) {
-			throw new IllegalArgumentException(name + " must be at least 1 ms, was " + duration);
-		}
-		if (duration.toMillis() > Integer.MAX_VALUE) {
-			throw new IllegalArgumentException(name + " must be at most " + Integer.MAX_VALUE + " ms, was " + duration);
-		}
+	public ListenerOptions {
+		requireValid(schema, "schema", Identifiers::requireValidSchema);
+		requireWholeMillis(pollTimeout, "pollTimeout");
+		requireWholeMillis(validationInterval, "validationInterval");
+		requireWholeMillis(validationTimeout, "validationTimeout");
+		requireWholeMillis(reconnectInitialBackoff, "reconnectInitialBackoff");
+		requireWholeMillis(reconnectMaxBackoff, "reconnectMaxBackoff");
+		requireWholeMillis(stopTimeout, "stopTimeout");
+		requireAtLeast(reconnectMaxBackoff, "reconnectMaxBackoff", reconnectInitialBackoff, "reconnectInitialBackoff");
 	}
 
 	/**
@@ -123,7 +115,7 @@ public record ListenerOptions(String schema, NotificationSwitches notifications,
 	/** Builds {@link ListenerOptions}; each setter is named after its option. */
 	public static final class Builder {
 
-		private String schema = DEFAULT_SCHEMA;
+		private String schema = Identifiers.DEFAULT_SCHEMA;
 
 		private NotificationSwitches notifications = NotificationSwitches.ALL;
 

@@ -76,36 +76,10 @@ final class Subscriptions {
 		}
 	}
 
-	/**
-	 * Removes a subscriber from every schema.
-	 * @return whether it was subscribed anywhere
-	 */
-	boolean removeEverywhere(Consumer<Notification> callback) {
-		synchronized (this.lock) {
-			boolean removed = false;
-			for (Iterator<CopyOnWriteArrayList<Consumer<Notification>>> it = this.callbacks.values().iterator(); it
-				.hasNext();) {
-				List<Consumer<Notification>> list = it.next();
-				removed |= list.remove(callback);
-				if (list.isEmpty()) {
-					it.remove();
-				}
-			}
-			return removed;
-		}
-	}
-
 	/** Removes every subscriber of one schema. */
 	void removeAll(String schema) {
 		synchronized (this.lock) {
 			this.callbacks.remove(schema);
-		}
-	}
-
-	/** Removes every subscriber. */
-	void removeAll() {
-		synchronized (this.lock) {
-			this.callbacks.clear();
 		}
 	}
 

@@ -9,6 +9,7 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 
 import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.core.SqlStates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,8 +118,8 @@ public final class SchemaInitializer {
 			connection.releaseSavepoint(savepoint);
 		}
 		catch (SQLException ex) {
-			// 42501 insufficient_privilege: another role owns the reference's function
-			if (!"42501".equals(ex.getSQLState())) {
+			// another role owns the reference's function
+			if (!SqlStates.INSUFFICIENT_PRIVILEGE.equals(ex.getSQLState())) {
 				throw ex;
 			}
 			connection.rollback(savepoint);

@@ -3,8 +3,14 @@ package io.deepstream.storage.store;
 import java.time.Duration;
 
 import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.core.InvalidOptionException;
 import io.deepstream.storage.core.NotificationSwitches;
 import org.jspecify.annotations.Nullable;
+
+import static io.deepstream.storage.core.OptionChecks.requireAtLeast;
+import static io.deepstream.storage.core.OptionChecks.requireNotNegative;
+import static io.deepstream.storage.core.OptionChecks.requirePositive;
+import static io.deepstream.storage.core.OptionChecks.requireValid;
 
 /**
  * Options of the record store, named after the reference connector's where it has them. Build with
@@ -37,9 +43,6 @@ public record RecordStoreOptions(String schema, String defaultTable, Duration wr
 		@Nullable String role, NotificationSwitches notifications, int maxBatchSize, int maxBufferedWrites,
 		WhenBufferFull whenBufferFull, Duration bufferFullTimeout, int maxRetries, Duration retryInitialBackoff,
 		Duration retryMaxBackoff, int flushThreads, boolean versionGuard, Duration closeTimeout) {
-
-	/** The reference's default schema. */
-	public static final String DEFAULT_SCHEMA = "ds";
 
 	/** The reference's default table. */
 	public static final String DEFAULT_TABLE = "default";
@@ -76,36 +79,25 @@ public record RecordStoreOptions(String schema, String defaultTable, Duration wr
 	/** Default longest wait of {@code close()} for the buffered writes. */
 	public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
+	/**
+	 * Checks every option.
+	 * @throws InvalidOptionException naming the first option that breaks a rule
+	 */
 	public RecordStoreOptions {
-		Identifiers.requireValidSchema(schema);
-		Identifiers.requireValidTable(defaultTable, defaultTable);
+		requireValid(schema, "schema", Identifiers::requireValidSchema);
+		requireValid(defaultTable, "defaultTable", (table) -> Identifiers.requireValidTable(table, table));
 		if (role != null) {
-			Identifiers.requireValidRole(role);
+			requireValid(role, "role", Identifiers::requireValidRole);
 		}
 		requirePositive(writeInterval, "writeInterval");
 		requirePositive(bufferFullTimeout, "bufferFullTimeout");
 		requirePositive(retryInitialBackoff, "retryInitialBackoff");
 		requirePositive(retryMaxBackoff, "retryMaxBackoff");
 		requirePositive(closeTimeout, "closeTimeout");
-		if (maxBatchSize < 1) {
-			throw new IllegalArgumentException("maxBatchSize must be at least 1, was " + maxBatchSize);
-		}
-		if (maxBufferedWrites < maxBatchSize) {
-			throw new IllegalArgumentException("maxBufferedWrites (" + maxBufferedWrites
-					+ ") must be at least maxBatchSize (" + maxBatchSize + ")");
-		}
-		if (maxRetries < 0) {
-			throw new IllegalArgumentException("maxRetries must not be negative, was " + maxRetries);
-		}
-		if (flushThreads < 1) {
-			throw new IllegalArgumentException("flushThreads must be at least 1, was " + flushThreads);
-		}
-	}
-
-	private static void requirePositive(Duration duration, String name) {
-		if (duration.isNegative() || duration.isZero()) {
-			throw new IllegalArgumentException(name + " must be positive, was " + duration);
-		}
+		requireAtLeast(maxBatchSize, 1, "maxBatchSize");
+		requireAtLeast(maxBufferedWrites, "maxBufferedWrites", maxBatchSize, "maxBatchSize");
+		requireNotNegative(maxRetries, "maxRetries");
+		requireAtLeast(flushThreads, 1, "flushThreads");
 	}
 
 	/**
@@ -152,7 +144,7 @@ public record RecordStoreOptions(String schema, String defaultTable, Duration wr
 	/** Builds {@link RecordStoreOptions}. */
 	public static final class Builder {
 
-		private String schema = DEFAULT_SCHEMA;
+		private String schema = Identifiers.DEFAULT_SCHEMA;
 
 		private String defaultTable = DEFAULT_TABLE;
 

@@ -124,6 +124,19 @@ class DeepstreamStoragePropertiesTests {
 	}
 
 	@Test
+	void rulesOfTheOptionsStopStartUpNamingTheProperty() {
+		// below the default reconnect-initial-backoff (100ms): refused by the listener's options
+		assertInvalid("deepstream.storage.listener.reconnect-max-backoff=50ms",
+				"deepstream.storage.listener.reconnect-max-backoff", "at least listener.reconnect-initial-backoff");
+		// 0 ms for JDBC
+		assertInvalid("deepstream.storage.listener.poll-timeout=500us", "deepstream.storage.listener.poll-timeout",
+				"at least 1 ms");
+		assertInvalid("deepstream.storage.role=", "deepstream.storage.role", "Invalid role name");
+		assertInvalid("deepstream.storage.server.urls=http://a/api,http://a/api", "deepstream.storage.server.urls",
+				"twice");
+	}
+
+	@Test
 	void bindsTheDeepstreamServersToAnnounceTo() {
 		this.runner
 			.withPropertyValues("deepstream.storage.server.urls=http://ds-1:6020/api, https://ds-2/api",
@@ -159,8 +172,8 @@ class DeepstreamStoragePropertiesTests {
 				"deepstream.storage.server.retry-max-backoff=10ms")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
-				.hasMessageContaining("deepstream.storage.server")
-				.hasMessageContaining("retryMaxBackoff"));
+				.hasMessageContaining("deepstream.storage.server.retry-max-backoff")
+				.hasMessageContaining("retry-initial-backoff"));
 	}
 
 	private void assertInvalid(String property, String name, String rule) {

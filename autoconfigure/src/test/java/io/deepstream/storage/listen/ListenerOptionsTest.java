@@ -26,7 +26,7 @@ class ListenerOptionsTest {
 
 	@Test
 	void defaultSchemaIsTheRecordStoresDefault() {
-		assertThat(ListenerOptions.DEFAULT_SCHEMA).isEqualTo(RecordStoreOptions.DEFAULT_SCHEMA);
+		assertThat(ListenerOptions.defaults().schema()).isEqualTo(RecordStoreOptions.defaults().schema());
 	}
 
 	@Test
