@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * How the README's Java examples are found and sorted ({@code ReadmeExamplesIT} compiles and runs
  * them).
  */
-class ReadmeExamplesTest {
+class ReadmeExamplesTests {
 
 	@Test
 	void findsEveryJavaBlockWithItsLineAndKind() {

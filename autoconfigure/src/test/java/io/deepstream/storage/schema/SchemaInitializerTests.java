@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
  * (no server of an unsupported version is available to the tests; {@code SchemaInitializerIT} runs the
  * same check against the real one).
  */
-class SchemaInitializerTest {
+class SchemaInitializerTests {
 
 	@Test
 	void refusesAServerOlderThanTwelveNamingBothVersions() {

@@ -13,7 +13,7 @@ import org.springframework.expression.spel.support.StandardEvaluationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class StorageChangeEventTest {
+class StorageChangeEventTests {
 
 	private final Object source = new Object();
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-class NotificationParserTest {
+class NotificationParserTests {
 
 	@Test
 	void parsesRecordChanges() {

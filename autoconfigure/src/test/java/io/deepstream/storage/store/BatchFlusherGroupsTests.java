@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * How {@link BatchFlusher#groups} puts several tables' batches in one transaction.
  */
-class BatchFlusherGroupsTest {
+class BatchFlusherGroupsTests {
 
 	@Test
 	void putsSmallBatchesTogetherInTableOrderUpToTheBatchSize() {

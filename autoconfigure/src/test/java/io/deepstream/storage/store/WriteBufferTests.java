@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class WriteBufferTest {
+class WriteBufferTests {
 
 	private final WriteBuffer buffer = new WriteBuffer(3, 4, WhenBufferFull.FAIL, Duration.ofSeconds(1));
 

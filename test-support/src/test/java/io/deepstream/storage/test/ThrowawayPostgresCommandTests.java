@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * for at most its timeout, and a child that outlives it holding the command's output (as a server
  * started without a log file would) does not hold the caller.
  */
-class ThrowawayPostgresCommandTest {
+class ThrowawayPostgresCommandTests {
 
 	@Test
 	void aCommandThatOutlivesItsTimeoutIsEndedAndReported() {

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * How {@code /records/{table}/{id}} becomes a record name: decoding, the default table, and the names
  * that are refused before they reach the store.
  */
-class RecordAddressTest {
+class RecordAddressTests {
 
 	@Test
 	void tableAndIdMakeTheRecordName() {

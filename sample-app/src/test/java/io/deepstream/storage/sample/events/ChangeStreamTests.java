@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * while publishing goes on undisturbed, a client that went away is removed, and stopping ends every
  * stream.
  */
-class ChangeStreamTest {
+class ChangeStreamTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -123,7 +123,7 @@ class ChangeStreamTest {
 	}
 
 	private static ChangeMessage insert(String id) {
-		return ChangeMessage.of(new RecordInsertedEvent(ChangeStreamTest.class, "ds", "t", id));
+		return ChangeMessage.of(new RecordInsertedEvent(ChangeStreamTests.class, "ds", "t", id));
 	}
 
 	/** An emitter that records what would go over the wire, and can block or fail its writes. */

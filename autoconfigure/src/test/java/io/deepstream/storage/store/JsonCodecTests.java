@@ -11,7 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-class JsonCodecTest {
+class JsonCodecTests {
 
 	private final JsonMapper mapper = JsonMapper.builder().build();
 

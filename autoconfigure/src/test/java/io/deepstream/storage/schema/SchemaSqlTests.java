@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The names of what {@link SchemaSql} creates.
  */
-class SchemaSqlTest {
+class SchemaSqlTests {
 
 	@Test
 	void namesThePrimaryKeySoThatNoTableCanCollideWithIt() {

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-class SubscriptionsTest {
+class SubscriptionsTests {
 
 	private final Subscriptions subscriptions = new Subscriptions();
 
