@@ -238,8 +238,8 @@ class DeepstreamStorageAutoConfigurationIT {
 				assertThat(registry.get("deepstream.storage.flush").timer().count()).isEqualTo(2);
 				assertThat(registry.get("deepstream.storage.batch.size").summary().count()).isEqualTo(2);
 				assertThat(registry.get("deepstream.storage.batch.size").summary().totalAmount()).isEqualTo(2);
-				assertThat(registry.get("deepstream.storage.flush.failures").counter().count()).isZero();
-				assertThat(registry.get("deepstream.storage.retries").counter().count()).isZero();
+				assertThat(registry.get("deepstream.storage.flush.failures").functionCounter().count()).isZero();
+				assertThat(registry.get("deepstream.storage.retries").functionCounter().count()).isZero();
 				assertThat(registry.get("deepstream.storage.writes.buffered").gauge().value()).isZero();
 				assertThat(registry.get("deepstream.storage.listener.connected").gauge().value()).isOne();
 				assertThat(registry.get("deepstream.storage.listener.reconnects").functionCounter().count()).isZero();
@@ -256,6 +256,17 @@ class DeepstreamStorageAutoConfigurationIT {
 				three.join();
 				assertThat(registry.get("deepstream.storage.writes.accepted").functionCounter().count()).isEqualTo(5);
 				assertThat(registry.get("deepstream.storage.writes.committed").functionCounter().count()).isEqualTo(5);
+
+				// a batch PostgreSQL refuses (not transient: no retry) is one failure, its write one failed write
+				schema.database().execute("CREATE TABLE \"" + schema + "\".refused (id text PRIMARY KEY, version int,"
+						+ " val text NOT NULL CHECK (val <> '\"no\"'))");
+				long batchesBefore = registry.get("deepstream.storage.batch.size").summary().count();
+				assertThat(store.set("refused/x", 1, "no")).failsWithin(java.time.Duration.ofSeconds(10));
+				assertThat(registry.get("deepstream.storage.flush.failures").functionCounter().count()).isOne();
+				assertThat(registry.get("deepstream.storage.writes.failed").functionCounter().count()).isOne();
+				assertThat(registry.get("deepstream.storage.retries").functionCounter().count()).isZero();
+				assertThat(registry.get("deepstream.storage.batch.size").summary().count()).as("failed batches too")
+					.isEqualTo(batchesBefore + 1);
 			});
 	}
 

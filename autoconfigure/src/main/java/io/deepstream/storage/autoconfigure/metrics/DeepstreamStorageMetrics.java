@@ -8,7 +8,6 @@ import io.deepstream.storage.announce.ServerAnnouncer;
 import io.deepstream.storage.listen.NotificationListener;
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.store.RecordStoreObserver;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -23,8 +22,8 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 /**
  * Micrometer meters of deepstream's storage, all tagged with the schema:
  * <ul>
- * <li>{@code deepstream.storage.writes.accepted}, {@code .writes.committed}, {@code .writes.failed}
- * (counters)</li>
+ * <li>{@code deepstream.storage.writes.accepted}, {@code .writes.committed}, {@code .writes.failed},
+ * {@code .writes.conflicted} (counters)</li>
  * <li>{@code deepstream.storage.writes.buffered} (gauge: accepted, not yet committed)</li>
  * <li>{@code deepstream.storage.flush} (timer: one per committed batch, retries included) and
  * {@code deepstream.storage.flush.failures} (counter)</li>
@@ -32,7 +31,13 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
  * <li>{@code deepstream.storage.retries} (counter)</li>
  * <li>{@code deepstream.storage.notifications.received}, {@code deepstream.storage.listener.reconnects}
  * (counters) and {@code deepstream.storage.listener.connected} (gauge, 1 or 0)</li>
+ * <li>with {@code server.urls}, per deepstream server ({@code url} tag):
+ * {@code deepstream.storage.server.names.announced}, {@code .names.given-up}, {@code .requests} (tag
+ * {@code outcome}; counters) and {@code .names.pending} (gauge)</li>
  * </ul>
+ * Counts the store keeps itself ({@link io.deepstream.storage.store.StoreStatistics}) are read from
+ * it; as an observer this binder records only what the store does not keep: the time and size of
+ * each batch.
  * The pool's own meters come from HikariCP under the pool name {@code deepstream-storage}.
  */
 public class DeepstreamStorageMetrics implements MeterBinder, RecordStoreObserver {
@@ -89,14 +94,14 @@ public class DeepstreamStorageMetrics implements MeterBinder, RecordStoreObserve
 			Gauge.builder("deepstream.storage.listener.connected", notificationListener, (l) -> l.state().connected() ? 1 : 0)
 				.description("Whether the notification listener is connected").tag("schema", schema).register(registry);
 		}
+		FunctionCounter.builder("deepstream.storage.flush.failures", recordStore, (s) -> s.statistics().batchesFailed())
+			.description("Batches that failed for good").tag("schema", schema).register(registry);
+		FunctionCounter.builder("deepstream.storage.retries", recordStore, (s) -> s.statistics().retries())
+			.description("Batch retries after transient failures").tag("schema", schema).register(registry);
 		this.meters = new Meters(
 				Timer.builder("deepstream.storage.flush").description("Time to write one batch, retries included")
 					.tag("schema", schema).register(registry),
 				DistributionSummary.builder("deepstream.storage.batch.size").description("Writes per flushed batch")
-					.tag("schema", schema).register(registry),
-				Counter.builder("deepstream.storage.flush.failures").description("Batches that failed for good")
-					.tag("schema", schema).register(registry),
-				Counter.builder("deepstream.storage.retries").description("Batch retries after transient failures")
 					.tag("schema", schema).register(registry));
 	}
 
@@ -132,20 +137,11 @@ public class DeepstreamStorageMetrics implements MeterBinder, RecordStoreObserve
 	public void batchFailed(String table, int writes, Throwable cause) {
 		Meters current = this.meters;
 		if (current != null) {
-			current.failures.increment();
 			current.batchSize.record(writes);
 		}
 	}
 
-	@Override
-	public void batchRetried(String table, int attempt, Throwable cause) {
-		Meters current = this.meters;
-		if (current != null) {
-			current.retries.increment();
-		}
-	}
-
-	private record Meters(Timer flush, DistributionSummary batchSize, Counter failures, Counter retries) {
+	private record Meters(Timer flush, DistributionSummary batchSize) {
 	}
 
 }
