@@ -138,13 +138,13 @@ final class BatchWriter {
 				connection.commit();
 			}
 			catch (SQLException | RuntimeException ex) {
-				rollbackQuietly(connection, ex);
+				Transactions.rollbackQuietly(connection, ex);
 				logger.debug("Writing {} tables' batches together failed, writing them one by one: {}", batches.size(),
 						ex.getMessage());
 				return null;
 			}
 			finally {
-				resetQuietly(connection);
+				Transactions.resetQuietly(connection);
 			}
 		}
 		catch (SQLException ex) {
@@ -221,7 +221,7 @@ final class BatchWriter {
 				return executed;
 			}
 			catch (SQLException | RuntimeException ex) {
-				rollbackQuietly(connection, ex);
+				Transactions.rollbackQuietly(connection, ex);
 				if (!creates(batch) && SqlStates.hasState(ex, SqlStates.UNDEFINED_TABLE)) {
 					// No write here creates a row: in a table that does not exist, deletes have nothing to
 					// do and conditional updates find no record.
@@ -230,7 +230,7 @@ final class BatchWriter {
 				throw ex;
 			}
 			finally {
-				resetQuietly(connection);
+				Transactions.resetQuietly(connection);
 			}
 		}
 	}
@@ -483,24 +483,6 @@ final class BatchWriter {
 			count += write.waiterCount();
 		}
 		return count;
-	}
-
-	private static void rollbackQuietly(Connection connection, Throwable cause) {
-		try {
-			connection.rollback();
-		}
-		catch (SQLException ex) {
-			cause.addSuppressed(ex);
-		}
-	}
-
-	static void resetQuietly(Connection connection) {
-		try {
-			connection.setAutoCommit(true);
-		}
-		catch (SQLException ex) {
-			// the connection is broken; the pool will discard it
-		}
 	}
 
 }

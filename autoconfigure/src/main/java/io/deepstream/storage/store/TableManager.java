@@ -119,7 +119,7 @@ final class TableManager {
 				}
 			}
 			finally {
-				BatchWriter.resetQuietly(connection);
+				Transactions.resetQuietly(connection);
 			}
 		}
 	}

@@ -60,10 +60,6 @@ final class WriteBuffer {
 
 	private boolean closed;
 
-	WriteBuffer(int maxBatchSize, int maxBufferedWrites, WhenBufferFull whenFull, Duration fullTimeout) {
-		this(maxBatchSize, maxBufferedWrites, whenFull, fullTimeout, false);
-	}
-
 	WriteBuffer(int maxBatchSize, int maxBufferedWrites, WhenBufferFull whenFull, Duration fullTimeout,
 			boolean versionGuard) {
 		this.maxBatchSize = maxBatchSize;

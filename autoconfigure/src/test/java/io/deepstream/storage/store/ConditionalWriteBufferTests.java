@@ -17,7 +17,7 @@ class ConditionalWriteBufferTests {
 
 	private final RecordKey key = new RecordKey("t", "a");
 
-	private final WriteBuffer buffer = new WriteBuffer(10, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1));
+	private final WriteBuffer buffer = new WriteBuffer(10, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
 
 	@Test
 	void aConditionalWriteExpectingTheQueuedConditionalWritesVersionMergesWithIt() throws Exception {
