@@ -1,12 +1,8 @@
 package io.deepstream.storage.store;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.UncategorizedSQLException;
-import org.springframework.jdbc.core.ColumnMapRowMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -84,7 +78,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 
 	private final BatchFlusher flusher;
 
-	private final SchemaInitializer schemaInitializer;
+	private final SchemaAdministration administration;
 
 	private final boolean initializeSchemaOnStart;
 
@@ -152,7 +146,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 		BatchWriter writer = new BatchWriter(dataSource, options, tables, this.statistics, observer, this.json);
 		this.flusher = new BatchFlusher(this.buffer, writer, options.writeInterval(), options.flushThreads(),
 				options.maxBatchSize(), flusherThreads);
-		this.schemaInitializer = new SchemaInitializer(dataSource);
+		this.administration = new SchemaAdministration(this.jdbc, new SchemaInitializer(dataSource));
 	}
 
 	/**
@@ -168,7 +162,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 			return;
 		}
 		if (this.initializeSchemaOnStart) {
-			initializeSchema(this.options.schema());
+			this.administration.createSchema(this.options.schema());
 		}
 		this.flusher.start();
 		this.state = State.RUNNING;
@@ -381,19 +375,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @param name the schema name
 	 */
 	public void createSchema(String name) {
-		initializeSchema(name);
-	}
-
-	private void initializeSchema(String name) {
-		try {
-			this.schemaInitializer.initialize(name);
-		}
-		catch (SQLException ex) {
-			DataAccessException translated = this.jdbc.getExceptionTranslator()
-				.translate("initialise schema '" + name + "'", null, ex);
-			throw (translated != null) ? translated
-					: new UncategorizedSQLException("initialise schema '" + name + "'", null, ex);
-		}
+		this.administration.createSchema(name);
 	}
 
 	/**
@@ -401,7 +383,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @param name the schema name
 	 */
 	public void destroySchema(String name) {
-		this.jdbc.execute("DROP SCHEMA " + Identifiers.quote(Identifiers.requireValidSchema(name)) + " CASCADE");
+		this.administration.destroySchema(name);
 	}
 
 	/**
@@ -409,7 +391,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @return table name to row count, sorted by name
 	 */
 	public Map<String, Long> getSchemaOverview() {
-		return getSchemaOverview(this.options.schema());
+		return this.administration.getSchemaOverview(this.options.schema());
 	}
 
 	/**
@@ -418,30 +400,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @return table name to row count, sorted by name
 	 */
 	public Map<String, Long> getSchemaOverview(String schema) {
-		Identifiers.requireValidSchema(schema);
-		List<String> tables = this.jdbc.queryForList("SELECT table_name FROM information_schema.tables "
-				+ "WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name", String.class, schema);
-		Map<String, Long> overview = new LinkedHashMap<>();
-		for (String table : tables) {
-			Long count = countRows(schema, table);
-			if (count != null) {
-				overview.put(table, count);
-			}
-		}
-		return overview;
-	}
-
-	private @Nullable Long countRows(String schema, String table) {
-		try {
-			return this.jdbc.queryForObject("SELECT count(*) FROM " + Identifiers.qualify(schema, table), Long.class);
-		}
-		catch (DataAccessException ex) {
-			// Dropped between listing and counting: it is no longer part of the overview.
-			if (SqlStates.hasState(ex, SqlStates.UNDEFINED_TABLE)) {
-				return null;
-			}
-			throw ex;
-		}
+		return this.administration.getSchemaOverview(schema);
 	}
 
 	/**
@@ -451,29 +410,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @return the rows, column name to value (empty for statements that return no rows)
 	 */
 	public List<Map<String, Object>> query(String sql, Object... args) {
-		return this.jdbc.execute((Connection connection) -> {
-			try (var statement = connection.prepareStatement(sql)) {
-				for (int i = 0; i < args.length; i++) {
-					statement.setObject(i + 1, args[i]);
-				}
-				if (!statement.execute()) {
-					return List.<Map<String, Object>>of();
-				}
-				try (ResultSet rs = statement.getResultSet()) {
-					return extract(rs);
-				}
-			}
-		});
-	}
-
-	private static List<Map<String, Object>> extract(ResultSet rs) throws SQLException {
-		ColumnMapRowMapper mapper = new ColumnMapRowMapper();
-		List<Map<String, Object>> rows = new ArrayList<>();
-		int row = 0;
-		while (rs.next()) {
-			rows.add(mapper.mapRow(rs, row++));
-		}
-		return rows;
+		return this.administration.query(sql, args);
 	}
 
 	/** @return the options this store runs with */
