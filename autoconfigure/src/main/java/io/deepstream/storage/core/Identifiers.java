@@ -2,6 +2,8 @@ package io.deepstream.storage.core;
 
 import java.nio.charset.StandardCharsets;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The one place where SQL identifiers (schema, table, role and trigger names) are validated and
  * quoted. Table names come from record names at run time, so nothing else in this project pastes an
@@ -128,7 +130,8 @@ public final class Identifiers {
 		return value.getBytes(StandardCharsets.UTF_8).length;
 	}
 
-	private static String problem(String identifier) {
+	/** The rule the identifier breaks, or null if it is valid. */
+	private static @Nullable String problem(String identifier) {
 		if (identifier.isEmpty()) {
 			return "must not be empty";
 		}

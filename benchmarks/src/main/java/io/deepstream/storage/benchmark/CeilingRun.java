@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -81,8 +82,10 @@ final class CeilingRun {
 			result.put("valueBytes", this.options.valueBytes());
 			result.put("jsonb", this.options.jsonb());
 			result.put("statement", "INSERT INTO t (id, version, val) SELECT ... FROM generate_series(1, records)");
-			result.put("setPerSec", ours.get("rowsPerSec"));
-			result.put("ourTrigger", ours);
+			// every repeat measures each trigger, so the best of ours is there
+			Map<String, Object> oursBest = Objects.requireNonNull(ours, "our trigger was not measured");
+			result.put("setPerSec", oursBest.get("rowsPerSec"));
+			result.put("ourTrigger", oursBest);
 			result.put("referenceTrigger", reference);
 			result.put("noTrigger", none);
 			result.put("repeats", REPEATS);
@@ -141,10 +144,15 @@ final class CeilingRun {
 	}
 
 	private static Map<String, Object> best(@Nullable Map<String, Object> best, Map<String, Object> candidate) {
-		if (best == null || ((Long) candidate.get("rowsPerSec")) > ((Long) best.get("rowsPerSec"))) {
+		if (best == null || rowsPerSec(candidate) > rowsPerSec(best)) {
 			return candidate;
 		}
 		return best;
+	}
+
+	/** The rate {@link #insert} always puts in its result. */
+	private static long rowsPerSec(Map<String, Object> measured) {
+		return (Long) Objects.requireNonNull(measured.get("rowsPerSec"), "rowsPerSec was not measured");
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -98,15 +99,20 @@ public final class StoreBenchmark {
 	}
 
 	private static double p99(Map<String, Object> round, String field) {
-		Object p99 = ((Map<?, ?>) round.get(field)).get("p99");
+		Object p99 = statistics(round, field).get("p99");
 		return (p99 instanceof Number number) ? number.doubleValue() : Double.MAX_VALUE;
+	}
+
+	/** The percentiles of a latency that every round measures. */
+	private static Map<?, ?> statistics(Map<String, Object> round, String field) {
+		return (Map<?, ?>) Objects.requireNonNull(round.get(field), () -> field + " was not measured");
 	}
 
 	private static Map<String, Object> roundSummary(Map<String, Object> round) {
 		Map<String, Object> summary = new LinkedHashMap<>();
 		summary.put("setPerSec", round.get("setPerSec"));
 		summary.put("getPerSec", round.get("getPerSec"));
-		summary.put("notifyP50", ((Map<?, ?>) round.get("notifyLatencyMs")).get("p50"));
+		summary.put("notifyP50", statistics(round, "notifyLatencyMs").get("p50"));
 		summary.put("clientCpuMs", round.get("setClientCpuMsByThread"));
 		summary.put("loadAverage", round.get("loadAverage"));
 		return summary;

@@ -66,8 +66,17 @@ public class RecordListing {
 
 	private RecordSummary toSummary(Map<String, Object> row) {
 		Object version = row.get("version");
-		return new RecordSummary((String) row.get("id"), (version instanceof Number number) ? number.intValue() : 0,
-				readValue((String) row.get("val")));
+		return new RecordSummary(notNullText(row, "id"), (version instanceof Number number) ? number.intValue() : 0,
+				readValue(notNullText(row, "val")));
+	}
+
+	/** A text column that the record table declares NOT NULL ({@code id} and {@code val}). */
+	private static String notNullText(Map<String, Object> row, String column) {
+		Object value = row.get(column);
+		if (value == null) {
+			throw new IllegalStateException("Column '" + column + "' is NULL, but record tables declare it NOT NULL");
+		}
+		return (String) value;
 	}
 
 	private JsonNode readValue(String text) {

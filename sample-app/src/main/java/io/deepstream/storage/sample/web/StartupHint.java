@@ -4,6 +4,7 @@ import io.deepstream.storage.store.PostgresRecordStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -24,8 +25,11 @@ public class StartupHint {
 
 	@EventListener
 	void onReady(ApplicationReadyEvent event) {
-		if (event.getApplicationContext() instanceof WebServerApplicationContext web) {
-			String base = "http://localhost:" + web.getWebServer().getPort();
+		// a web application context has its server once it is ready; the null check only keeps NullAway sure
+		WebServer server = (event.getApplicationContext() instanceof WebServerApplicationContext web)
+				? web.getWebServer() : null;
+		if (server != null) {
+			String base = "http://localhost:" + server.getPort();
 			logger.info("deepstream record browser on {}/ (schema '{}'). Write a record: curl -X PUT -H "
 					+ "'Content-Type: application/json' -d '{\"color\":\"blue\"}' {}/records/cars/bmw", base,
 					this.store.options().schema(), base);
