@@ -70,35 +70,11 @@ class DeepstreamServerRaceIT {
 
 				AtomicInteger applied = new AtomicInteger();
 				AtomicInteger gaveUp = new AtomicInteger();
-				List<CompletableFuture<Void>> writers = new ArrayList<>();
-				for (PostgresRecordStore store : List.of(first, second)) {
-					writers.add(CompletableFuture.runAsync(() -> {
-						for (int i = 0; i < INCREMENTS; i++) {
-							try {
-								store.update(NAME, 1000, DeepstreamServerRaceIT::increment).join();
-								applied.incrementAndGet();
-							}
-							catch (CompletionException ex) {
-								assertThat(ex).hasCauseInstanceOf(VersionConflictException.class);
-								gaveUp.incrementAndGet();
-							}
-						}
-					}));
-				}
+				List<CompletableFuture<Void>> writers = incrementing(List.of(first, second), applied, gaveUp);
 				CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).join();
 				CompletableFuture.allOf(firstAnnouncer.announced(NAME), secondAnnouncer.announced(NAME)).join();
 				System.out.printf("race: %d increments applied, %d gave up after 1000 conflicts%n", applied.get(), gaveUp.get());
-				StoredRecord stored = first.get(NAME);
-				assertThat(stored.value().get("count").asInt()).as("the counter").isEqualTo(applied.get());
-				assertThat(stored.version()).as("one version per applied increment").isEqualTo(applied.get());
-				assertThat(client.head(NAME)).as("the server's version").isEqualTo(applied.get());
-				await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(client.events())
-					.filteredOn((event) -> NAME.equals(event.path("name").asString()))
-					.last()
-					.satisfies((event) -> {
-						assertThat(event.get("version").asInt()).isEqualTo(applied.get());
-						assertThat(event.get("data").get("count").asInt()).isEqualTo(applied.get());
-					}));
+				assertEveryAppliedIncrementCounted(first, client, applied.get());
 			}
 			finally {
 				first.close();
@@ -127,21 +103,7 @@ class DeepstreamServerRaceIT {
 
 				AtomicInteger applied = new AtomicInteger();
 				AtomicInteger gaveUp = new AtomicInteger();
-				List<CompletableFuture<Void>> writers = new ArrayList<>();
-				for (PostgresRecordStore store : List.of(first, second)) {
-					writers.add(CompletableFuture.runAsync(() -> {
-						for (int i = 0; i < INCREMENTS; i++) {
-							try {
-								store.update(NAME, 1000, DeepstreamServerRaceIT::increment).join();
-								applied.incrementAndGet();
-							}
-							catch (CompletionException ex) {
-								assertThat(ex).hasCauseInstanceOf(VersionConflictException.class);
-								gaveUp.incrementAndGet();
-							}
-						}
-					}));
-				}
+				List<CompletableFuture<Void>> writers = incrementing(List.of(first, second), applied, gaveUp);
 				writers.add(CompletableFuture.runAsync(() -> {
 					JsonNode outcome = writer.increment(NAME, "count", INCREMENTS, 1000, Duration.ofSeconds(280));
 					applied.addAndGet(outcome.get("applied").asInt());
@@ -155,23 +117,49 @@ class DeepstreamServerRaceIT {
 
 				assertThat(applied.get() + gaveUp.get()).isEqualTo(3 * INCREMENTS);
 				// The server answers a write once its connector has stored it: PostgreSQL has them all.
-				StoredRecord stored = first.get(NAME);
-				assertThat(stored.value().get("count").asInt()).as("the counter").isEqualTo(applied.get());
-				assertThat(stored.version()).as("one version per applied increment").isEqualTo(applied.get());
-				assertThat(watcher.head(NAME)).as("the server's version").isEqualTo(applied.get());
-				await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(watcher.events())
-					.filteredOn((event) -> NAME.equals(event.path("name").asString()))
-					.last()
-					.satisfies((event) -> {
-						assertThat(event.get("version").asInt()).isEqualTo(applied.get());
-						assertThat(event.get("data").get("count").asInt()).isEqualTo(applied.get());
-					}));
+				assertEveryAppliedIncrementCounted(first, watcher, applied.get());
 			}
 			finally {
 				first.close();
 				second.close();
 			}
 		}
+	}
+
+	/** Each store runs {@link #INCREMENTS} {@code update}s of the counter on a thread of its own. */
+	private static List<CompletableFuture<Void>> incrementing(List<PostgresRecordStore> stores, AtomicInteger applied,
+			AtomicInteger gaveUp) {
+		List<CompletableFuture<Void>> writers = new ArrayList<>();
+		for (PostgresRecordStore store : stores) {
+			writers.add(CompletableFuture.runAsync(() -> {
+				for (int i = 0; i < INCREMENTS; i++) {
+					try {
+						store.update(NAME, 1000, DeepstreamServerRaceIT::increment).join();
+						applied.incrementAndGet();
+					}
+					catch (CompletionException ex) {
+						assertThat(ex).hasCauseInstanceOf(VersionConflictException.class);
+						gaveUp.incrementAndGet();
+					}
+				}
+			}));
+		}
+		return writers;
+	}
+
+	/** PostgreSQL, the server and the client's last event all hold the counter at {@code applied}, at version {@code applied}. */
+	private static void assertEveryAppliedIncrementCounted(PostgresRecordStore store, DeepstreamTestClient client, int applied) {
+		StoredRecord stored = store.get(NAME);
+		assertThat(stored.value().get("count").asInt()).as("the counter").isEqualTo(applied);
+		assertThat(stored.version()).as("one version per applied increment").isEqualTo(applied);
+		assertThat(client.head(NAME)).as("the server's version").isEqualTo(applied);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(client.events())
+			.filteredOn((event) -> NAME.equals(event.path("name").asString()))
+			.last()
+			.satisfies((event) -> {
+				assertThat(event.get("version").asInt()).isEqualTo(applied);
+				assertThat(event.get("data").get("count").asInt()).isEqualTo(applied);
+			}));
 	}
 
 	private static Map<String, Integer> increment(@Nullable JsonNode value) {
