@@ -8,6 +8,11 @@
 //   {"id":3,"op":"head","name":"a/b"}        -> {"id":3,"version":v}
 //   {"id":4,"op":"set","name":"a/b","data":{...}} -> {"id":4,"version":v} once acknowledged (version+1 of the
 //                                              client's record), or {"id":4,"error":...}
+//   {"id":5,"op":"increment","name":"a/b","field":"count","times":n,"maxAttempts":m}
+//                                           -> {"id":5,"applied":a,"gaveUp":g,"conflicts":c}: n increments of
+//                                              data[field], each through the client's versioned write
+//                                              (setWithAck), tried again on top of the server's record after
+//                                              a conflict, at most m times
 const { DeepstreamClient } = require('@deepstream/client')
 const readline = require('readline')
 
@@ -50,9 +55,54 @@ async function handle (command) {
       await rec.setWithAck(command.data)
       return { version: rec.version }
     }
+    case 'increment':
+      return increment(command)
     default:
       throw new Error('unknown op ' + command.op)
   }
+}
+
+// The client's conditional path: setWithAck writes the record's version + 1, which the server accepts
+// only on top of that version. On a conflict the server answers VERSION_EXISTS with its version and
+// data; client 7.0.5 then neither fails the write's promise nor takes the server's data while the
+// record is READY (record-core.js, onRecordRecovered), so this merge strategy takes the server's record
+// itself and fails the write, which is then tried again on top of it. A version gap heard while
+// MERGING (another writer's update overtaking ours) is merged by the library itself: remote wins.
+async function increment ({ name, field, times, maxAttempts }) {
+  const rec = await record(name)
+  const core = rec.record
+  rec.setMergeStrategy((localValue, localVersion, remoteValue, remoteVersion, done) => {
+    if (core.stateMachine.state === 'MERGING') {
+      done(null, remoteValue)
+      return
+    }
+    core.version = remoteVersion
+    core.data = remoteValue
+    done('conflict: the server has version ' + remoteVersion)
+  })
+  let applied = 0
+  let gaveUp = 0
+  let conflicts = 0
+  for (let i = 0; i < times; i++) {
+    let done = false
+    for (let attempt = 0; attempt < maxAttempts && !done; attempt++) {
+      try {
+        await rec.setWithAck(field, (rec.get(field) || 0) + 1)
+        done = true
+      } catch (error) {
+        if (!String(error).startsWith('conflict')) {
+          throw error
+        }
+        conflicts++
+      }
+    }
+    if (done) {
+      applied++
+    } else {
+      gaveUp++
+    }
+  }
+  return { applied, gaveUp, conflicts }
 }
 
 client.login({}, (success) => {

@@ -7,11 +7,13 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.deepstream.storage.announce.ServerAnnouncer;
+import io.deepstream.storage.announce.ServerCheckedWrites;
 import io.deepstream.storage.event.AnnouncementEventBridge;
 import io.deepstream.storage.event.NotificationEventBridge;
 import io.deepstream.storage.listen.ListenerConnectionFactory;
 import io.deepstream.storage.listen.NotificationListener;
 import io.deepstream.storage.store.CompositeRecordStoreObserver;
+import io.deepstream.storage.store.ConditionalWrites;
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.store.RecordStoreObserver;
 import org.springframework.beans.factory.ObjectProvider;
@@ -101,13 +103,15 @@ public final class DeepstreamStorageAutoConfiguration {
 	@ConditionalOnMissingBean
 	PostgresRecordStore deepstreamRecordStore(DeepstreamStorageProperties properties,
 			DeepstreamStorageDataSource dataSource, DeepstreamStorageSchema schema, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<RecordStoreObserver> observers) {
+			ObjectProvider<RecordStoreObserver> observers, ObjectProvider<ConditionalWrites> conditionalWrites) {
 		// The schema initializer created the schema: the store's start() does not repeat it. Its
 		// lifecycle starts it (or its first write, from another bean's initialisation) and stops it,
 		// flushing, in its phase.
-		return new PostgresRecordStore(dataSource.getDataSource(),
+		PostgresRecordStore store = new PostgresRecordStore(dataSource.getDataSource(),
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), properties.toRecordStoreOptions(),
 				CompositeRecordStoreObserver.of(observers.orderedStream().toList()), false);
+		conditionalWrites.ifUnique(store::setConditionalWrites);
+		return store;
 	}
 
 	/**
@@ -146,6 +150,19 @@ public final class DeepstreamStorageAutoConfiguration {
 		ServerAnnouncer deepstreamServerAnnouncer(DeepstreamStorageProperties properties,
 				ObjectProvider<JsonMapper> jsonMapper) {
 			return new ServerAnnouncer(properties.getServer().toAnnouncerOptions(properties.getDefaultTable()),
+					jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+		}
+
+		/**
+		 * With {@code server.check-conditional-writes}, the store's conditional writes go through the
+		 * first server's versioned write.
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBooleanProperty("deepstream.storage.server.check-conditional-writes")
+		ServerCheckedWrites deepstreamServerCheckedWrites(DeepstreamStorageProperties properties,
+				ObjectProvider<JsonMapper> jsonMapper) {
+			return new ServerCheckedWrites(properties.getServer().toAnnouncerOptions(properties.getDefaultTable()),
 					jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 		}
 

@@ -214,6 +214,9 @@ public class DeepstreamStorageProperties implements InitializingBean {
 		if (this.server.isEnabled()) {
 			this.server.toAnnouncerOptions(this.defaultTable);
 		}
+		check("server.check-conditional-writes", this.server.checkConditionalWrites,
+				!this.server.checkConditionalWrites || this.server.isEnabled(),
+				"needs a deepstream server in server.urls to check them");
 		if (this.url != null && !this.url.startsWith("jdbc:postgresql:")) {
 			throw invalid("url", this.url, "must be a PostgreSQL JDBC URL starting with 'jdbc:postgresql:'");
 		}
@@ -850,6 +853,13 @@ public class DeepstreamStorageProperties implements InitializingBean {
 		 */
 		private Duration closeTimeout = AnnouncerOptions.DEFAULT_CLOSE_TIMEOUT;
 
+		/**
+		 * Whether the deepstream server (the first of urls) checks conditional writes (compareAndSet,
+		 * update) with its versioned write, instead of PostgreSQL in the batch's statement. Needed for
+		 * exact conditional writes on records that deepstream clients write too.
+		 */
+		private boolean checkConditionalWrites;
+
 		/** @return whether any server is configured */
 		public boolean isEnabled() {
 			return !this.urls.isEmpty();
@@ -986,6 +996,14 @@ public class DeepstreamStorageProperties implements InitializingBean {
 
 		public void setCloseTimeout(Duration closeTimeout) {
 			this.closeTimeout = closeTimeout;
+		}
+
+		public boolean isCheckConditionalWrites() {
+			return this.checkConditionalWrites;
+		}
+
+		public void setCheckConditionalWrites(boolean checkConditionalWrites) {
+			this.checkConditionalWrites = checkConditionalWrites;
 		}
 
 	}

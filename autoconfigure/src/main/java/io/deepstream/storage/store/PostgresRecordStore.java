@@ -82,6 +82,8 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 
 	private final boolean initializeSchemaOnStart;
 
+	private volatile ConditionalWrites conditionalWrites = new CheckedInBatch();
+
 	private volatile State state = State.NEW;
 
 	private enum State {
@@ -193,6 +195,10 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * <p>
 	 * A write of the same record still buffered counts as stored: expecting its version is expecting
 	 * what it writes (see {@code docs/reliability.md}).
+	 * <p>
+	 * When a deepstream server checks conditional writes instead ({@link #setConditionalWrites}), the
+	 * write goes to the server at once, not through the buffer, and must follow the server's rule:
+	 * {@code version == expectedVersion + 1}, a record that does not exist counting as version 0.
 	 * @param key the record name
 	 * @param expectedVersion the version the record must have, {@code -1} for a record that must not exist
 	 * @param version the version to store
@@ -211,7 +217,23 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 					+ expectedVersion);
 		}
 		String text = this.json.write(key, value);
-		return accept(recordKey, PendingWrite.conditional(recordKey.id(), expectedVersion, version, text));
+		return this.conditionalWrites.compareAndSet(key, recordKey, expectedVersion, version, text);
+	}
+
+	/**
+	 * Lets another checker decide conditional writes ({@link #compareAndSet} and {@link #update}) than
+	 * PostgreSQL in the batch's statement: a running deepstream server, when its clients write the
+	 * same records ({@code io.deepstream.storage.announce.ServerCheckedWrites}). Set it before the
+	 * first conditional write.
+	 * @param conditionalWrites the checker
+	 */
+	public void setConditionalWrites(ConditionalWrites conditionalWrites) {
+		this.conditionalWrites = conditionalWrites;
+	}
+
+	/** @return who checks conditional writes: PostgreSQL in the batch's statement unless set otherwise */
+	public ConditionalWrites conditionalWrites() {
+		return this.conditionalWrites;
 	}
 
 	/**
@@ -221,7 +243,8 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * again to the record as that conflict found it, up to {@link #DEFAULT_UPDATE_ATTEMPTS} times.
 	 * @param key the record name
 	 * @param change the new value from the current one (null when the record does not exist, which
-	 * is then written at version 0); it may run more than once, on another thread, and must not block
+	 * is then written at version 0, or at version 1 when a deepstream server checks conditional writes,
+	 * see {@link #setConditionalWrites}); it may run more than once, on another thread, and must not block
 	 * @return a future of the record as written, failing with {@link VersionConflictException} when
 	 * every attempt met a conflict, or with what {@code change} or the write failed with
 	 */
@@ -241,34 +264,65 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 			throw new IllegalArgumentException("maxAttempts must be at least 1, not " + maxAttempts);
 		}
 		RecordKey recordKey = RecordKey.parse(key, this.options.defaultTable());
-		return attemptUpdate(key, recordKey, get(key), maxAttempts, change);
+		ConditionalWrites checker = this.conditionalWrites;
+		return checker.read(key, recordKey)
+			.thenCompose((current) -> attemptUpdate(checker, key, recordKey, current, maxAttempts, change));
 	}
 
-	private CompletableFuture<StoredRecord> attemptUpdate(String key, RecordKey recordKey, StoredRecord current,
-			int attemptsLeft, Function<@Nullable JsonNode, ?> change) {
+	private CompletableFuture<StoredRecord> attemptUpdate(ConditionalWrites checker, String key, RecordKey recordKey,
+			StoredRecord current, int attemptsLeft, Function<@Nullable JsonNode, ?> change) {
 		String text;
 		CompletableFuture<Void> written;
-		int version = current.version() + 1;
+		int version = checker.nextVersion(current);
 		try {
 			text = this.json.write(key, change.apply(current.value()));
-			written = accept(recordKey, PendingWrite.conditional(recordKey.id(), current.version(), version, text));
+			written = checker.compareAndSet(key, recordKey, current.version(), version, text);
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		// The retry runs off the flusher's thread, which settles the future: it may wait for room in the buffer.
+		// The retry runs off the thread that settles the future (the flusher's, or the HTTP client's): it
+		// may wait for room in the buffer.
 		return written.handleAsync((done, failure) -> {
 			if (failure == null) {
 				return CompletableFuture.completedFuture(new StoredRecord(version, this.json.read(text)));
 			}
 			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
 			if (cause instanceof VersionConflictException conflict && attemptsLeft > 1) {
-				PendingWrite pending = this.buffer.visible(recordKey);
-				StoredRecord latest = (pending != null) ? visibleRecord(pending) : conflict.getCurrent();
-				return attemptUpdate(key, recordKey, latest, attemptsLeft - 1, change);
+				StoredRecord latest = checker.afterConflict(recordKey, conflict);
+				return attemptUpdate(checker, key, recordKey, latest, attemptsLeft - 1, change);
 			}
 			return CompletableFuture.<StoredRecord>failedFuture(cause);
 		}).thenCompose(Function.identity());
+	}
+
+	/** Conditional writes checked by PostgreSQL in the statement of the write's batch. */
+	private final class CheckedInBatch implements ConditionalWrites {
+
+		@Override
+		public CompletableFuture<StoredRecord> read(String name, RecordKey key) {
+			// Read on the caller's thread, which gets a failure to read as an exception, as before.
+			return CompletableFuture.completedFuture(get(name));
+		}
+
+		@Override
+		public int nextVersion(StoredRecord current) {
+			return current.version() + 1;
+		}
+
+		@Override
+		public CompletableFuture<Void> compareAndSet(String name, RecordKey key, int expectedVersion, int version,
+				String json) {
+			return accept(key, PendingWrite.conditional(key.id(), expectedVersion, version, json));
+		}
+
+		@Override
+		public StoredRecord afterConflict(RecordKey key, VersionConflictException conflict) {
+			// A write of the record still buffered is what the next attempt must build on.
+			PendingWrite pending = PostgresRecordStore.this.buffer.visible(key);
+			return (pending != null) ? visibleRecord(pending) : conflict.getCurrent();
+		}
+
 	}
 
 	private StoredRecord visibleRecord(PendingWrite pending) {

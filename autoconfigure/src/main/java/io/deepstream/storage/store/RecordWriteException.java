@@ -1,5 +1,6 @@
 package io.deepstream.storage.store;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.dao.NonTransientDataAccessException;
 
 /**
@@ -13,7 +14,7 @@ import org.springframework.dao.NonTransientDataAccessException;
  */
 public class RecordWriteException extends NonTransientDataAccessException {
 
-	public RecordWriteException(String message, Throwable cause) {
+	public RecordWriteException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

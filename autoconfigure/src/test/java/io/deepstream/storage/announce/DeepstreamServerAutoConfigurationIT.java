@@ -74,6 +74,27 @@ class DeepstreamServerAutoConfigurationIT {
 	}
 
 	@Test
+	void theServerChecksTheStoresConditionalWritesOnlyWhenAsked() {
+		runner.withPropertyValues("deepstream.storage.server.urls=" + server.apiUrl())
+			.run((context) -> assertThat(context).doesNotHaveBean(ServerCheckedWrites.class)
+				.getBean(PostgresRecordStore.class).extracting(PostgresRecordStore::conditionalWrites)
+				.isNotInstanceOf(ServerCheckedWrites.class));
+		runner.withPropertyValues("deepstream.storage.server.urls=" + server.apiUrl(),
+				"deepstream.storage.server.check-conditional-writes=true").run((context) -> {
+			assertThat(context).hasSingleBean(ServerCheckedWrites.class);
+			PostgresRecordStore store = context.getBean(PostgresRecordStore.class);
+			assertThat(store.conditionalWrites()).isSameAs(context.getBean(ServerCheckedWrites.class));
+			try (DeepstreamTestClient client = new DeepstreamTestClient(server)) {
+				client.subscribe("spring/checked");
+				client.set("spring/checked", Map.of("n", 1));
+				assertThat(store.update("spring/checked", (value) -> Map.of("n", 2)).get(10, TimeUnit.SECONDS).version())
+					.isEqualTo(2);
+				assertThat(client.head("spring/checked")).isEqualTo(2);
+			}
+		});
+	}
+
+	@Test
 	void theStoresCommitsReachTheServerAndTheHealthShowsIt() {
 		runner.withPropertyValues("deepstream.storage.server.urls=" + server.apiUrl()).run((context) -> {
 			assertThat(context).hasSingleBean(ServerAnnouncer.class).hasSingleBean(AnnouncementEventBridge.class);

@@ -128,6 +128,16 @@ final class DeepstreamTestClient implements AutoCloseable {
 		return send(Duration.ofSeconds(20), Map.of("op", "set", "name", name, "data", data)).get("version").asInt();
 	}
 
+	/**
+	 * Increments {@code data[field]} {@code times} times through the client's versioned write, each
+	 * tried again on top of the server's record after a conflict, at most {@code maxAttempts} times.
+	 * @return {@code {applied, gaveUp, conflicts}}
+	 */
+	JsonNode increment(String name, String field, int times, int maxAttempts, Duration timeout) {
+		return send(timeout, Map.of("op", "increment", "name", name, "field", field, "times", times, "maxAttempts",
+				maxAttempts));
+	}
+
 	/** @return every event heard so far: {@code {event: update, name, version, data}} and {@code {event: delete, name}} */
 	List<JsonNode> events() {
 		return List.copyOf(this.events);

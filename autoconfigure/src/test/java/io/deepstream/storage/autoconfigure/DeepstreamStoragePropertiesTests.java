@@ -174,6 +174,8 @@ class DeepstreamStoragePropertiesTests {
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("deepstream.storage.server.retry-max-backoff")
 				.hasMessageContaining("retry-initial-backoff"));
+		assertInvalid("deepstream.storage.server.check-conditional-writes=true",
+				"deepstream.storage.server.check-conditional-writes", "needs a deepstream server in server.urls");
 	}
 
 	private void assertInvalid(String property, String name, String rule) {

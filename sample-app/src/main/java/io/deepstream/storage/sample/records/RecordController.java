@@ -61,7 +61,8 @@ public class RecordController {
 	 * Writes a record. With {@code expected-version} the write is conditional, by deepstream's rule:
 	 * it applies only if the stored version is that one (-1: the record must not exist), and answers
 	 * 409 with the current version and value otherwise; {@code version} then defaults to the expected
-	 * one + 1.
+	 * one + 1 (with {@code deepstream.storage.server.check-conditional-writes}, a deepstream server's
+	 * rule: a record that does not exist counts as version 0, so -1 is followed by 1).
 	 */
 	@PutMapping("/{table}/**")
 	CompletableFuture<ResponseEntity<Void>> put(HttpServletRequest request, @RequestParam @Nullable Integer version,
@@ -69,7 +70,8 @@ public class RecordController {
 		RecordAddress address = address(request);
 		JsonNode value = parseBody(body);
 		CompletableFuture<Void> written = (expectedVersion != null)
-				? this.store.compareAndSet(address.key(), expectedVersion, (version != null) ? version : expectedVersion + 1, value)
+				? this.store.compareAndSet(address.key(), expectedVersion, (version != null) ? version
+						: this.store.conditionalWrites().nextVersion(new StoredRecord(expectedVersion, null)), value)
 				: this.store.set(address.key(), (version != null) ? version : 0, value);
 		return written.thenApply((committed) -> ResponseEntity.noContent().build());
 	}
