@@ -141,12 +141,13 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.options = options;
 		this.json = new JsonCodec(jsonMapper, options.useJsonb());
-		this.buffer = new WriteBuffer(options.maxBatchSize(), options.maxBufferedWrites(), options.whenBufferFull(),
-				options.bufferFullTimeout(), options.versionGuard());
+		FlushSignal flushSignal = new FlushSignal();
+		this.buffer = new WriteBuffer(flushSignal, options.maxBatchSize(), options.maxBufferedWrites(),
+				options.whenBufferFull(), options.bufferFullTimeout(), options.versionGuard());
 		this.statistics = new StoreStatistics(this.buffer);
 		TableManager tables = new TableManager(dataSource, options, this.statistics);
 		BatchWriter writer = new BatchWriter(dataSource, options, tables, this.statistics, observer, this.json);
-		this.flusher = new BatchFlusher(this.buffer, writer, options.writeInterval(), options.flushThreads(),
+		this.flusher = new BatchFlusher(this.buffer, flushSignal, writer, options.writeInterval(), options.flushThreads(),
 				options.maxBatchSize(), flusherThreads);
 		this.administration = new SchemaAdministration(this.jdbc, new SchemaInitializer(dataSource));
 	}
