@@ -75,12 +75,9 @@ public final class DeepstreamStorageAutoConfiguration {
 		config.setJdbcUrl(connectionDetails.getJdbcUrl());
 		config.setUsername(connectionDetails.getUsername());
 		config.setPassword(connectionDetails.getPassword());
-		config.setMaximumPoolSize(properties.getMax());
-		config.setMinimumIdle(Math.min(2, properties.getMax()));
-		config.setIdleTimeout(properties.getIdleTimeout().toMillis());
+		properties.toPoolSettings().applyTo(config);
 		// Do not fail while constructing the pool: start-up waits for the database, bounded.
 		config.setInitializationFailTimeout(-1);
-		DeepstreamStoragePoolSettings.apply(properties.getPool(), config);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(config));
 		return DeepstreamStorageDataSource.ownPool(new HikariDataSource(config));
 	}
