@@ -1,6 +1,7 @@
 package io.deepstream.storage.autoconfigure;
 
 import java.sql.SQLException;
+import java.util.concurrent.ThreadFactory;
 
 import javax.sql.DataSource;
 
@@ -16,6 +17,7 @@ import io.deepstream.storage.store.CompositeRecordStoreObserver;
 import io.deepstream.storage.store.ConditionalWrites;
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.store.RecordStoreObserver;
+import io.deepstream.storage.store.RecordStoreOptions;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -39,7 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Start-up waits (up to {@code deepstream.storage.startup-timeout}) for PostgreSQL, then creates the
  * schema, once, as a database initializer of Spring Boot's ({@link DeepstreamStorageSchemaInitializer}):
  * before the store, and before every bean that depends on database initialisation. Every
- * {@link RecordStoreObserver} bean is told about every flush. No {@code @Bean} method starts anything:
+ * {@link RecordStoreObserver} bean is told about every flush. A {@link ThreadFactory} bean qualified
+ * {@link DeepstreamStorageThreadFactory @DeepstreamStorageThreadFactory} makes the store's and the
+ * listener's threads. No {@code @Bean} method starts anything:
  * the lifecycle does. Shutdown follows lifecycle phases: the web server drains, then the store flushes
  * every buffered write, then the listener stops, then the pool closes.
  */
@@ -75,12 +79,9 @@ public final class DeepstreamStorageAutoConfiguration {
 		config.setJdbcUrl(connectionDetails.getJdbcUrl());
 		config.setUsername(connectionDetails.getUsername());
 		config.setPassword(connectionDetails.getPassword());
-		config.setMaximumPoolSize(properties.getMax());
-		config.setMinimumIdle(Math.min(2, properties.getMax()));
-		config.setIdleTimeout(properties.getIdleTimeout().toMillis());
+		properties.toPoolSettings().applyTo(config);
 		// Do not fail while constructing the pool: start-up waits for the database, bounded.
 		config.setInitializationFailTimeout(-1);
-		DeepstreamStoragePoolSettings.apply(properties.getPool(), config);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(config));
 		return DeepstreamStorageDataSource.ownPool(new HikariDataSource(config));
 	}
@@ -103,13 +104,19 @@ public final class DeepstreamStorageAutoConfiguration {
 	@ConditionalOnMissingBean
 	PostgresRecordStore deepstreamRecordStore(DeepstreamStorageProperties properties,
 			DeepstreamStorageDataSource dataSource, DeepstreamStorageSchema schema, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<RecordStoreObserver> observers, ObjectProvider<ConditionalWrites> conditionalWrites) {
+			ObjectProvider<RecordStoreObserver> observers, ObjectProvider<ConditionalWrites> conditionalWrites,
+			@DeepstreamStorageThreadFactory ObjectProvider<ThreadFactory> threadFactory) {
 		// The schema initializer created the schema: the store's start() does not repeat it. Its
 		// lifecycle starts it (or its first write, from another bean's initialisation) and stops it,
 		// flushing, in its phase.
-		PostgresRecordStore store = new PostgresRecordStore(dataSource.getDataSource(),
-				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), properties.toRecordStoreOptions(),
-				CompositeRecordStoreObserver.of(observers.orderedStream().toList()), false);
+		DataSource storeDataSource = dataSource.getDataSource();
+		JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
+		RecordStoreOptions options = properties.toRecordStoreOptions();
+		RecordStoreObserver observer = CompositeRecordStoreObserver.of(observers.orderedStream().toList());
+		ThreadFactory threads = threadFactory.getIfAvailable();
+		PostgresRecordStore store = (threads != null)
+				? new PostgresRecordStore(storeDataSource, mapper, options, observer, false, threads)
+				: new PostgresRecordStore(storeDataSource, mapper, options, observer, false);
 		conditionalWrites.ifUnique(store::setConditionalWrites);
 		return store;
 	}
@@ -183,10 +190,12 @@ public final class DeepstreamStorageAutoConfiguration {
 		@ConditionalOnMissingBean
 		NotificationListener deepstreamNotificationListener(DeepstreamStorageProperties properties,
 				DeepstreamStorageDataSource dataSource, DeepstreamStorageConnectionDetails connectionDetails,
-				DeepstreamStorageSchema schema) {
+				DeepstreamStorageSchema schema, @DeepstreamStorageThreadFactory ObjectProvider<ThreadFactory> threadFactory) {
 			ListenerConnectionFactory connections = ListenerConnections.of(properties, dataSource, connectionDetails);
 			ListenerConnections.requireNotificationsDelivered(properties, connections, connectionDetails);
-			return new NotificationListener(connections, properties.toListenerOptions());
+			ThreadFactory threads = threadFactory.getIfAvailable();
+			return (threads != null) ? new NotificationListener(connections, properties.toListenerOptions(), threads)
+					: new NotificationListener(connections, properties.toListenerOptions());
 		}
 
 		@Bean

@@ -3,15 +3,38 @@ package io.deepstream.storage.autoconfigure;
 import java.time.Duration;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.deepstream.storage.core.InvalidOptionException;
+
+import static io.deepstream.storage.core.OptionChecks.requireAtLeast;
+import static io.deepstream.storage.core.OptionChecks.requireNotNegative;
+import static io.deepstream.storage.core.OptionChecks.requirePositive;
 
 /**
- * The timeouts and driver settings of the store's own pool ({@code deepstream.storage.pool.*}), and
- * their defaults. They bound how long a write can wait on a server that hangs rather than dies: a
- * statement fails after {@code socket-timeout}, the batch is retried on a new connection (which is
- * where a multi-host URL finds the new primary after a failover), and it settles (committed, or
- * failed with {@code RecordWriteException}) within {@link #settleBound}.
+ * The settings of the store's own pool, with their rules and defaults: its size and idle timeout
+ * ({@code max}, {@code idle-timeout}) and its timeouts and driver settings ({@code pool.*}). Built from
+ * the properties with {@link DeepstreamStorageProperties#toPoolSettings()}, which reports a refused
+ * setting as its property. The timeouts bound how long a write can wait on a server that hangs rather
+ * than dies: a statement fails after {@code socket-timeout}, the batch is retried on a new connection
+ * (which is where a multi-host URL finds the new primary after a failover), and it settles
+ * (committed, or failed with {@code RecordWriteException}) within {@link #settleBound}.
+ *
+ * @param maxSize the most connections (default 10)
+ * @param idleTimeout how long a connection may sit idle before it is closed (default 30 s)
+ * @param connectionTimeout the longest wait for a connection, HikariCP's {@code connectionTimeout}
+ * (default 10 s, at least {@link #MIN_CONNECTION_TIMEOUT})
+ * @param socketTimeout the longest wait for the server's answer, pgjdbc's {@code socketTimeout} in whole
+ * seconds, rounded up; 0 waits for the operating system (default 30 s)
+ * @param prepareThreshold pgjdbc's {@code prepareThreshold} (default 0: nothing is prepared on the
+ * server, so the pool works through PgBouncer in transaction mode)
  */
-public final class DeepstreamStoragePoolSettings {
+public record DeepstreamStoragePoolSettings(int maxSize, Duration idleTimeout, Duration connectionTimeout,
+		Duration socketTimeout, int prepareThreshold) {
+
+	/** Default {@code max}. */
+	public static final int DEFAULT_MAX_SIZE = 10;
+
+	/** Default {@code idle-timeout}. */
+	public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
 	/**
 	 * Default {@code pool.socket-timeout}: long enough for any statement the store runs (batches of up
@@ -29,19 +52,41 @@ public final class DeepstreamStoragePoolSettings {
 	/** HikariCP's lower limit for {@code connectionTimeout}. */
 	static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
 
-	private DeepstreamStoragePoolSettings() {
+	/**
+	 * Checks every setting.
+	 * @throws InvalidOptionException naming the first setting that breaks a rule
+	 */
+	public DeepstreamStoragePoolSettings {
+		requireAtLeast(maxSize, 1, "maxSize");
+		requirePositive(idleTimeout, "idleTimeout");
+		if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0) {
+			throw new InvalidOptionException("connectionTimeout", connectionTimeout,
+					"must be at least " + MIN_CONNECTION_TIMEOUT.toMillis() + "ms");
+		}
+		requireNotNegative(socketTimeout, "socketTimeout");
+		requireNotNegative(prepareThreshold, "prepareThreshold");
+	}
+
+	/**
+	 * A builder starting from the defaults.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
 	}
 
 	/**
 	 * Applies the settings to a pool's configuration. The driver settings are data source properties,
 	 * so the same parameters in the JDBC URL take precedence (pgjdbc reads the URL last).
-	 * @param pool the properties
 	 * @param config the pool's configuration
 	 */
-	static void apply(DeepstreamStorageProperties.Pool pool, HikariConfig config) {
-		config.setConnectionTimeout(pool.getConnectionTimeout().toMillis());
-		config.addDataSourceProperty("socketTimeout", Long.toString(wholeSeconds(pool.getSocketTimeout())));
-		config.addDataSourceProperty("prepareThreshold", Integer.toString(pool.getPrepareThreshold()));
+	void applyTo(HikariConfig config) {
+		config.setMaximumPoolSize(this.maxSize);
+		config.setMinimumIdle(Math.min(2, this.maxSize));
+		config.setIdleTimeout(this.idleTimeout.toMillis());
+		config.setConnectionTimeout(this.connectionTimeout.toMillis());
+		config.addDataSourceProperty("socketTimeout", Long.toString(wholeSeconds(this.socketTimeout)));
+		config.addDataSourceProperty("prepareThreshold", Integer.toString(this.prepareThreshold));
 		// the operating system notices a peer that is gone for good, even between statements
 		config.addDataSourceProperty("tcpKeepAlive", "true");
 	}
@@ -76,6 +121,54 @@ public final class DeepstreamStoragePoolSettings {
 
 	private static long wholeSeconds(Duration duration) {
 		return (duration.toMillis() + 999) / 1000;
+	}
+
+	/** Builds {@link DeepstreamStoragePoolSettings}; each setter is named after its setting. */
+	public static final class Builder {
+
+		private int maxSize = DEFAULT_MAX_SIZE;
+
+		private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+
+		private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+
+		private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
+
+		private int prepareThreshold = DEFAULT_PREPARE_THRESHOLD;
+
+		private Builder() {
+		}
+
+		public Builder maxSize(int maxSize) {
+			this.maxSize = maxSize;
+			return this;
+		}
+
+		public Builder idleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+			return this;
+		}
+
+		public Builder connectionTimeout(Duration connectionTimeout) {
+			this.connectionTimeout = connectionTimeout;
+			return this;
+		}
+
+		public Builder socketTimeout(Duration socketTimeout) {
+			this.socketTimeout = socketTimeout;
+			return this;
+		}
+
+		public Builder prepareThreshold(int prepareThreshold) {
+			this.prepareThreshold = prepareThreshold;
+			return this;
+		}
+
+		public DeepstreamStoragePoolSettings build() {
+			return new DeepstreamStoragePoolSettings(this.maxSize, this.idleTimeout, this.connectionTimeout,
+					this.socketTimeout, this.prepareThreshold);
+		}
+
 	}
 
 }

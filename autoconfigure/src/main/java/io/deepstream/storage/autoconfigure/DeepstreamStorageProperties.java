@@ -77,13 +77,13 @@ public class DeepstreamStorageProperties implements InitializingBean {
 	/**
 	 * Maximum number of pooled connections (the reference's 'max').
 	 */
-	private int max = 10;
+	private int max = DeepstreamStoragePoolSettings.DEFAULT_MAX_SIZE;
 
 	/**
 	 * How long a pooled connection may sit idle before it is closed. A plain number is milliseconds.
 	 */
 	@DurationUnit(ChronoUnit.MILLIS)
-	private Duration idleTimeout = Duration.ofSeconds(30);
+	private Duration idleTimeout = DeepstreamStoragePoolSettings.DEFAULT_IDLE_TIMEOUT;
 
 	/**
 	 * How long writes are buffered before they are flushed. A plain number is milliseconds, as in
@@ -196,19 +196,17 @@ public class DeepstreamStorageProperties implements InitializingBean {
 
 	/**
 	 * Checks every value, naming the property and the rule it breaks. The values that become options of
-	 * the store, the listener and the announcer are checked by building those options, whose rules they
-	 * are; the rest (connection and pool) here.
+	 * the pool, the store, the listener and the announcer are checked by building those options, whose
+	 * rules they are; the rest (the connection) here.
 	 * @throws InvalidConfigurationPropertyValueException for the first invalid value
 	 */
 	public void validate() {
 		check("port", this.port, this.port >= 1 && this.port <= 65535, "must be between 1 and 65535");
-		check("max", this.max, this.max >= 1, "must be at least 1");
-		positive("idle-timeout", this.idleTimeout);
+		toPoolSettings();
 		positive("startup-timeout", this.startupTimeout);
 		if (this.listener.url != null && !this.listener.url.startsWith("jdbc:postgresql:")) {
 			throw invalid("listener.url", this.listener.url, "must be a PostgreSQL JDBC URL starting with 'jdbc:postgresql:'");
 		}
-		this.pool.validate();
 		toRecordStoreOptions();
 		toListenerOptions();
 		if (this.server.isEnabled()) {
@@ -242,6 +240,29 @@ public class DeepstreamStorageProperties implements InitializingBean {
 	 */
 	public String determineUrl() {
 		return (this.url != null) ? this.url : "jdbc:postgresql://" + this.host + ":" + this.port + "/" + this.database;
+	}
+
+	/**
+	 * The settings of the store's own pool these properties describe: {@code max}, {@code idle-timeout}
+	 * and the {@code pool.*} properties of the same names.
+	 * @return the settings
+	 * @throws InvalidConfigurationPropertyValueException naming the property of a refused setting
+	 */
+	public DeepstreamStoragePoolSettings toPoolSettings() {
+		return OptionProperties.build(() -> {
+			DeepstreamStoragePoolSettings.Builder builder = DeepstreamStoragePoolSettings.builder();
+			PropertyMapper map = PropertyMapper.get();
+			map.from(this.max).to(builder::maxSize);
+			map.from(this.idleTimeout).to(builder::idleTimeout);
+			map.from(this.pool.connectionTimeout).to(builder::connectionTimeout);
+			map.from(this.pool.socketTimeout).to(builder::socketTimeout);
+			map.from(this.pool.prepareThreshold).to(builder::prepareThreshold);
+			return builder.build();
+		}, (option) -> switch (option) {
+			case "maxSize" -> "max";
+			case "idleTimeout" -> OptionProperties.inGroup("", option);
+			default -> OptionProperties.inGroup("pool.", option);
+		});
 	}
 
 	/**
@@ -753,14 +774,6 @@ public class DeepstreamStorageProperties implements InitializingBean {
 		 * pool works through PgBouncer in transaction mode; 5 is pgjdbc's own default.
 		 */
 		private int prepareThreshold = DeepstreamStoragePoolSettings.DEFAULT_PREPARE_THRESHOLD;
-
-		void validate() {
-			check("pool.socket-timeout", this.socketTimeout, !this.socketTimeout.isNegative(), "must not be negative");
-			check("pool.connection-timeout", this.connectionTimeout,
-					this.connectionTimeout.compareTo(DeepstreamStoragePoolSettings.MIN_CONNECTION_TIMEOUT) >= 0,
-					"must be at least " + DeepstreamStoragePoolSettings.MIN_CONNECTION_TIMEOUT.toMillis() + "ms");
-			check("pool.prepare-threshold", this.prepareThreshold, this.prepareThreshold >= 0, "must not be negative");
-		}
 
 		public Duration getSocketTimeout() {
 			return this.socketTimeout;

@@ -25,6 +25,18 @@ public final class OptionChecks {
 	}
 
 	/**
+	 * Requires a duration that is not negative (zero often means "for ever").
+	 * @param value the duration
+	 * @param option the option's name
+	 * @throws InvalidOptionException if it is negative
+	 */
+	public static void requireNotNegative(Duration value, String option) {
+		if (value.isNegative()) {
+			throw new InvalidOptionException(option, value, "must not be negative");
+		}
+	}
+
+	/**
 	 * Requires a duration that JDBC can take in whole milliseconds: at least 1 ms (0 often means "for
 	 * ever" there), at most {@link Integer#MAX_VALUE} ms.
 	 * @param value the duration

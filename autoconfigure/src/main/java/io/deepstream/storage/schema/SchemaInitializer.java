@@ -53,7 +53,7 @@ public final class SchemaInitializer {
 					lock.execute();
 				}
 				try (Statement statement = connection.createStatement()) {
-					statement.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema));
+					statement.execute(SchemaSql.createSchema(schema));
 					createIfMissing(connection, statement, "count_rows(text,text)", SchemaSql.COUNT_ROWS);
 					createIfMissing(connection, statement, "delete_if_empty(text,text)", SchemaSql.DELETE_IF_EMPTY);
 					replaceBroadcastUpdate(connection, statement);

@@ -80,6 +80,24 @@ public final class SchemaSql {
 	}
 
 	/**
+	 * Creates the data schema unless it exists.
+	 * @param schema a valid schema name
+	 * @return the DDL
+	 */
+	public static String createSchema(String schema) {
+		return "CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema);
+	}
+
+	/**
+	 * Drops a data schema and everything in it; fails if it does not exist, as the reference does.
+	 * @param schema a valid schema name
+	 * @return the DDL
+	 */
+	public static String dropSchema(String schema) {
+		return "DROP SCHEMA " + Identifiers.quote(schema) + " CASCADE";
+	}
+
+	/**
 	 * Our own trigger function inside the data schema: the reference never replaces it, so our tables
 	 * keep working for ids containing quotes whichever process started last. It sends the payload as
 	 * {@link #BROADCAST_UPDATE} does, by assignment.

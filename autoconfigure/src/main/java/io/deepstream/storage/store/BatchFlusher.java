@@ -30,6 +30,8 @@ final class BatchFlusher {
 
 	private final WriteBuffer buffer;
 
+	private final FlushSignal signal;
+
 	private final BatchWriter writer;
 
 	private final long intervalNanos;
@@ -42,9 +44,10 @@ final class BatchFlusher {
 
 	private volatile boolean closing;
 
-	BatchFlusher(WriteBuffer buffer, BatchWriter writer, Duration writeInterval, int flushThreads, int maxBatchSize,
-			Threads threads) {
+	BatchFlusher(WriteBuffer buffer, FlushSignal signal, BatchWriter writer, Duration writeInterval, int flushThreads,
+			int maxBatchSize, Threads threads) {
 		this.buffer = buffer;
+		this.signal = signal;
 		this.writer = writer;
 		this.intervalNanos = writeInterval.toNanos();
 		this.maxBatchSize = maxBatchSize;
@@ -63,7 +66,7 @@ final class BatchFlusher {
 	/** Asks for a flush of everything pending now, without waiting for the interval. */
 	void flushNow() {
 		this.flushRequested = true;
-		this.buffer.signalWork();
+		this.signal.raise();
 	}
 
 	private volatile boolean flushRequested;
@@ -82,12 +85,14 @@ final class BatchFlusher {
 					this.flushRequested = false;
 					nextSweep = now + this.intervalNanos;
 				}
+				// cleared before taking: a signal raised from here on is about work this take may not see
+				this.signal.clear();
 				List<TableBatch> batches = this.buffer.take(sweep);
 				for (List<TableBatch> group : groups(batches, this.maxBatchSize)) {
 					this.workers.execute(() -> writeAndSettle(group));
 				}
 				if (batches.isEmpty()) {
-					this.buffer.awaitWork(Math.max(0, nextSweep - System.nanoTime()));
+					this.signal.await(Math.max(0, nextSweep - System.nanoTime()));
 				}
 			}
 		}
@@ -176,6 +181,7 @@ final class BatchFlusher {
 	boolean close(Duration timeout) throws InterruptedException {
 		this.closing = true;
 		this.buffer.close();
+		this.signal.raise();
 		long deadline = System.nanoTime() + timeout.toNanos();
 		this.coordinator.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
 		boolean drained = !this.coordinator.isAlive();

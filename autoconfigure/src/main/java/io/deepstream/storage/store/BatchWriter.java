@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
-import io.deepstream.storage.core.Identifiers;
 import io.deepstream.storage.core.SqlStates;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -53,15 +52,18 @@ final class BatchWriter {
 
 	private final JsonCodec json;
 
+	private final RecordStatements.Cache statements;
+
 	/**
 	 * Tables this store has committed writes to and not dropped: a batch of {@link #writeTogether}
 	 * creates any other table first, if it does not exist, instead of failing the whole transaction.
 	 */
 	private final Set<String> writtenTables = ConcurrentHashMap.newKeySet();
 
-	BatchWriter(DataSource dataSource, RecordStoreOptions options, TableManager tables, StoreStatistics statistics,
-			RecordStoreObserver observer, JsonCodec json) {
+	BatchWriter(DataSource dataSource, RecordStoreOptions options, RecordStatements.Cache statements, TableManager tables,
+			StoreStatistics statistics, RecordStoreObserver observer, JsonCodec json) {
 		this.dataSource = dataSource;
+		this.statements = statements;
 		this.options = options;
 		this.tables = tables;
 		this.statistics = statistics;
@@ -270,23 +272,23 @@ final class BatchWriter {
 				upserts.computeIfAbsent(guard, (key) -> new ArrayList<>(batch.size())).add(write);
 			}
 		}
-		String qualified = Identifiers.qualify(this.options.schema(), batch.table());
+		RecordStatements sql = this.statements.of(batch.table());
 		// a table is not created for writes that create no row (deletes, conditional updates)
 		boolean created = create && creates(batch) && this.tables.createInTransaction(connection, batch.table());
 		boolean mayBeEmpty = false;
 		Map<PendingWrite, StoredRecord> conflicts = Map.of();
 		if (upserts.size() + (conditionals.isEmpty() ? 0 : 1) + (deletes.isEmpty() ? 0 : 1) > 1) {
-			lockRows(connection, qualified, writes);
+			lockRows(connection, sql, writes);
 		}
 		// At most one write per id in a batch: the statements touch different rows.
 		for (Map.Entry<PendingWrite.Guard, List<PendingWrite>> group : upserts.entrySet()) {
-			upsert(connection, upsertSql(qualified, group.getKey()), group.getValue());
+			upsert(connection, sql.upsert(group.getKey()), group.getValue());
 		}
 		if (!conditionals.isEmpty()) {
-			conflicts = writeConditionally(connection, qualified, conditionals);
+			conflicts = writeConditionally(connection, sql, conditionals);
 		}
 		if (!deletes.isEmpty()) {
-			mayBeEmpty = delete(connection, qualified, deletes, upserts.isEmpty() && conditionals.isEmpty());
+			mayBeEmpty = delete(connection, sql, deletes, upserts.isEmpty() && conditionals.isEmpty());
 		}
 		return new Executed(created, mayBeEmpty, conflicts);
 	}
@@ -308,7 +310,7 @@ final class BatchWriter {
 	 * not apply, in the same transaction.
 	 * @return the writes that did not apply, each with its record as it is
 	 */
-	private Map<PendingWrite, StoredRecord> writeConditionally(Connection connection, String qualified,
+	private Map<PendingWrite, StoredRecord> writeConditionally(Connection connection, RecordStatements sql,
 			List<PendingWrite> conditionals) throws SQLException {
 		int n = conditionals.size();
 		String[] ids = new String[n];
@@ -323,7 +325,7 @@ final class BatchWriter {
 			values[i] = write.json();
 		}
 		Set<String> applied = new HashSet<>();
-		try (PreparedStatement statement = connection.prepareStatement(conditionalSql(qualified))) {
+		try (PreparedStatement statement = connection.prepareStatement(sql.conditionalUpsert())) {
 			statement.setArray(1, connection.createArrayOf("text", ids));
 			statement.setArray(2, connection.createArrayOf("int4", expected));
 			statement.setArray(3, connection.createArrayOf("int4", versions));
@@ -344,8 +346,7 @@ final class BatchWriter {
 			}
 		}
 		Map<PendingWrite, StoredRecord> conflicts = new IdentityHashMap<>();
-		try (PreparedStatement query = connection.prepareStatement(
-				"SELECT id, COALESCE(version, 0), val::text FROM " + qualified + " WHERE id = ANY (?::text[])")) {
+		try (PreparedStatement query = connection.prepareStatement(sql.readMany())) {
 			query.setArray(1, connection.createArrayOf("text", conflicted.keySet().toArray(String[]::new)));
 			try (ResultSet rs = query.executeQuery()) {
 				while (rs.next()) {
@@ -361,29 +362,14 @@ final class BatchWriter {
 	}
 
 	/**
-	 * The conditional upsert: ids, expected versions, new versions and values as four arrays. A row
-	 * whose version is NULL (the reference's column allows it) reads as version 0, here as in reads.
-	 */
-	String conditionalSql(String qualified) {
-		String value = this.options.useJsonb() ? "u.val::jsonb" : "u.val";
-		return "WITH u AS (SELECT * FROM unnest(?::text[], ?::int4[], ?::int4[], ?::text[]) AS u(id, expected, version, val)),"
-				+ " created AS (INSERT INTO " + qualified + " AS t (id, version, val) SELECT u.id, u.version, " + value
-				+ " FROM u WHERE u.expected = -1 ON CONFLICT (id) DO NOTHING RETURNING t.id),"
-				+ " updated AS (UPDATE " + qualified + " AS t SET version = u.version, val = " + value
-				+ " FROM u WHERE t.id = u.id AND u.expected <> -1 AND COALESCE(t.version, 0) = u.expected RETURNING t.id)"
-				+ " SELECT id FROM created UNION ALL SELECT id FROM updated";
-	}
-
-	/**
 	 * Locks the existing rows of a batch in id order before it runs more than one statement, since
 	 * several statements would lock them in several passes, each in id order, and could deadlock with
 	 * another process's batch of the same records.
 	 */
-	private static void lockRows(Connection connection, String qualified, List<PendingWrite> sortedWrites)
+	private static void lockRows(Connection connection, RecordStatements sql, List<PendingWrite> sortedWrites)
 			throws SQLException {
 		String[] ids = sortedWrites.stream().map(PendingWrite::id).toArray(String[]::new);
-		try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM unnest(?::text[]) WITH ORDINALITY"
-				+ " AS u(id, n) JOIN " + qualified + " AS t ON t.id = u.id ORDER BY u.n FOR UPDATE OF t")) {
+		try (PreparedStatement statement = connection.prepareStatement(sql.lockRows())) {
 			statement.setArray(1, connection.createArrayOf("text", ids));
 			statement.executeQuery().close();
 		}
@@ -411,37 +397,17 @@ final class BatchWriter {
 		}
 	}
 
-	/**
-	 * The multi-row upsert. Without the version guard it is the reference's: the row is replaced. With
-	 * it, a write applies only if its version is not lower than the stored one, except an unversioned
-	 * write (version 0 or less), which applies its value; either way the stored version never goes
-	 * down. The other two guards are for writes that {@link PendingWrite#coalesce} combined.
-	 */
-	String upsertSql(String qualified, PendingWrite.Guard guard) {
-		String value = this.options.useJsonb() ? "u.val::jsonb" : "u.val";
-		String version = switch (guard) {
-			case REPLACE -> "EXCLUDED.version";
-			case AT_LEAST -> "GREATEST(t.version, EXCLUDED.version)";
-			case VERSIONED -> "GREATEST(t.version, EXCLUDED.version)"
-					+ " WHERE EXCLUDED.version >= t.version OR EXCLUDED.version <= 0 OR t.version IS NULL";
-		};
-		return "INSERT INTO " + qualified + " AS t (id, version, val) SELECT u.id, u.version, " + value
-				+ " FROM unnest(?::text[], ?::int4[], ?::text[]) AS u(id, version, val)"
-				+ " ON CONFLICT (id) DO UPDATE SET val = EXCLUDED.val, version = " + version;
-	}
-
 	/** @return whether the table may be empty now (checked inside the transaction, so cheaply) */
-	private static boolean delete(Connection connection, String qualified, List<String> ids, boolean onlyDeletes)
+	private static boolean delete(Connection connection, RecordStatements sql, List<String> ids, boolean onlyDeletes)
 			throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(
-				"DELETE FROM " + qualified + " WHERE id = ANY (?::text[])")) {
+		try (PreparedStatement statement = connection.prepareStatement(sql.delete())) {
 			statement.setArray(1, connection.createArrayOf("text", ids.toArray(String[]::new)));
 			statement.executeUpdate();
 		}
 		if (!onlyDeletes) {
 			return false;
 		}
-		try (PreparedStatement query = connection.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM " + qualified + ")");
+		try (PreparedStatement query = connection.prepareStatement(sql.isEmpty());
 				ResultSet rs = query.executeQuery()) {
 			rs.next();
 			return rs.getBoolean(1);

@@ -13,7 +13,6 @@ import java.util.function.Function;
 
 import javax.sql.DataSource;
 
-import io.deepstream.storage.core.Identifiers;
 import io.deepstream.storage.core.InvalidRecordException;
 import io.deepstream.storage.core.RecordKey;
 import io.deepstream.storage.core.SqlStates;
@@ -71,6 +70,8 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	private final RecordStoreOptions options;
 
 	private final JsonCodec json;
+
+	private final RecordStatements.Cache statements;
 
 	private final WriteBuffer buffer;
 
@@ -141,12 +142,15 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.options = options;
 		this.json = new JsonCodec(jsonMapper, options.useJsonb());
-		this.buffer = new WriteBuffer(options.maxBatchSize(), options.maxBufferedWrites(), options.whenBufferFull(),
-				options.bufferFullTimeout(), options.versionGuard());
+		this.statements = new RecordStatements.Cache(options.schema(), options.useJsonb());
+		FlushSignal flushSignal = new FlushSignal();
+		this.buffer = new WriteBuffer(flushSignal, options.maxBatchSize(), options.maxBufferedWrites(),
+				options.whenBufferFull(), options.bufferFullTimeout(), options.versionGuard());
 		this.statistics = new StoreStatistics(this.buffer);
-		TableManager tables = new TableManager(dataSource, options, this.statistics);
-		BatchWriter writer = new BatchWriter(dataSource, options, tables, this.statistics, observer, this.json);
-		this.flusher = new BatchFlusher(this.buffer, writer, options.writeInterval(), options.flushThreads(),
+		TableManager tables = new TableManager(dataSource, options, this.statements, this.statistics);
+		BatchWriter writer = new BatchWriter(dataSource, options, this.statements, tables, this.statistics, observer,
+				this.json);
+		this.flusher = new BatchFlusher(this.buffer, flushSignal, writer, options.writeInterval(), options.flushThreads(),
 				options.maxBatchSize(), flusherThreads);
 		this.administration = new SchemaAdministration(this.jdbc, new SchemaInitializer(dataSource));
 	}
@@ -341,8 +345,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 		if (pending != null) {
 			return visibleRecord(pending);
 		}
-		String sql = "SELECT version, val::text FROM " + Identifiers.qualify(this.options.schema(), recordKey.table())
-				+ " WHERE id = ?";
+		String sql = this.statements.of(recordKey.table()).read();
 		try {
 			List<StoredRecord> rows = this.jdbc.query(sql,
 					(rs, row) -> new StoredRecord(rs.getInt(1), this.json.read(rs.getString(2))), recordKey.id());

@@ -11,6 +11,7 @@ import java.util.Map;
 import io.deepstream.storage.core.Identifiers;
 import io.deepstream.storage.core.SqlStates;
 import io.deepstream.storage.schema.SchemaInitializer;
+import io.deepstream.storage.schema.SchemaSql;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.UncategorizedSQLException;
@@ -48,7 +49,7 @@ final class SchemaAdministration {
 
 	/** Drops a schema and everything in it; fails if it does not exist, as the reference does. */
 	void destroySchema(String name) {
-		this.jdbc.execute("DROP SCHEMA " + Identifiers.quote(Identifiers.requireValidSchema(name)) + " CASCADE");
+		this.jdbc.execute(SchemaSql.dropSchema(Identifiers.requireValidSchema(name)));
 	}
 
 	/** Every table of a schema with its number of rows, sorted by name. */

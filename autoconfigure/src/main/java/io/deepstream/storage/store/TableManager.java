@@ -8,7 +8,6 @@ import java.sql.Statement;
 
 import javax.sql.DataSource;
 
-import io.deepstream.storage.core.Identifiers;
 import io.deepstream.storage.core.SqlStates;
 import io.deepstream.storage.schema.SchemaSql;
 import org.slf4j.Logger;
@@ -24,16 +23,18 @@ final class TableManager {
 
 	private static final Logger logger = LoggerFactory.getLogger(TableManager.class);
 
-	private static final String TABLE_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
-
 	private final DataSource dataSource;
 
 	private final RecordStoreOptions options;
 
 	private final StoreStatistics statistics;
 
-	TableManager(DataSource dataSource, RecordStoreOptions options, StoreStatistics statistics) {
+	private final RecordStatements.Cache statements;
+
+	TableManager(DataSource dataSource, RecordStoreOptions options, RecordStatements.Cache statements,
+			StoreStatistics statistics) {
 		this.dataSource = dataSource;
+		this.statements = statements;
 		this.options = options;
 		this.statistics = statistics;
 	}
@@ -51,8 +52,9 @@ final class TableManager {
 	 */
 	boolean createInTransaction(Connection connection, String table) throws SQLException {
 		String schema = this.options.schema();
-		lockTable(connection, schema, table);
-		if (exists(connection, schema, table)) {
+		RecordStatements sql = this.statements.of(table);
+		lockTable(connection, sql);
+		if (exists(connection, sql)) {
 			return false;
 		}
 		try (Statement statement = connection.createStatement()) {
@@ -85,23 +87,23 @@ final class TableManager {
 	 */
 	void dropIfEmpty(String table) throws SQLException {
 		String schema = this.options.schema();
-		String qualified = Identifiers.qualify(schema, table);
+		RecordStatements sql = this.statements.of(table);
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try (Statement statement = connection.createStatement()) {
-				lockTable(connection, schema, table);
-				if (!exists(connection, schema, table)) {
+				lockTable(connection, sql);
+				if (!exists(connection, sql)) {
 					connection.commit();
 					return;
 				}
-				statement.execute("LOCK TABLE " + qualified + " IN ACCESS EXCLUSIVE MODE");
+				statement.execute(sql.lockTable());
 				boolean empty;
-				try (ResultSet rs = statement.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + qualified + ")")) {
+				try (ResultSet rs = statement.executeQuery(sql.isEmpty())) {
 					rs.next();
 					empty = rs.getBoolean(1);
 				}
 				if (empty) {
-					statement.execute("DROP TABLE " + qualified);
+					statement.execute(sql.dropTable());
 					if (this.options.notifications().destroyTable()) {
 						notify(connection, schema, "DESTROY_TABLE:" + table);
 					}
@@ -124,16 +126,16 @@ final class TableManager {
 		}
 	}
 
-	private static void lockTable(Connection connection, String schema, String table) throws SQLException {
-		try (PreparedStatement lock = connection.prepareStatement(TABLE_LOCK)) {
-			lock.setString(1, schema + '.' + table);
+	private static void lockTable(Connection connection, RecordStatements sql) throws SQLException {
+		try (PreparedStatement lock = connection.prepareStatement(RecordStatements.TABLE_LOCK)) {
+			lock.setString(1, sql.tableLockKey());
 			lock.execute();
 		}
 	}
 
-	private static boolean exists(Connection connection, String schema, String table) throws SQLException {
-		try (PreparedStatement query = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-			query.setString(1, Identifiers.qualify(schema, table));
+	private static boolean exists(Connection connection, RecordStatements sql) throws SQLException {
+		try (PreparedStatement query = connection.prepareStatement(RecordStatements.TABLE_EXISTS)) {
+			query.setString(1, sql.qualified());
 			try (ResultSet rs = query.executeQuery()) {
 				rs.next();
 				return rs.getBoolean(1);
@@ -142,7 +144,7 @@ final class TableManager {
 	}
 
 	static void notify(Connection connection, String channel, String payload) throws SQLException {
-		try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+		try (PreparedStatement notify = connection.prepareStatement(RecordStatements.NOTIFY)) {
 			notify.setString(1, channel);
 			notify.setString(2, payload);
 			notify.execute();

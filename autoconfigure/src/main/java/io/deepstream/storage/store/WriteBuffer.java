@@ -29,8 +29,8 @@ final class WriteBuffer {
 	/** Signalled when writes are committed or failed, so blocked writers may find room. */
 	private final Condition roomAvailable = this.lock.newCondition();
 
-	/** Signalled when the flusher has work: a full batch, a finished batch, or closing. */
-	private final Condition workAvailable = this.lock.newCondition();
+	/** Raised when the flusher has work here: a full batch, writers waiting for room, a finished batch. */
+	private final FlushSignal flushSignal;
 
 	private final Map<String, TableQueue> queues = new LinkedHashMap<>();
 
@@ -56,12 +56,11 @@ final class WriteBuffer {
 	/** Writes taken into the buffer and not yet done (queued or in flight). */
 	private int uncommitted;
 
-	private boolean workSignalled;
-
 	private boolean closed;
 
-	WriteBuffer(int maxBatchSize, int maxBufferedWrites, WhenBufferFull whenFull, Duration fullTimeout,
-			boolean versionGuard) {
+	WriteBuffer(FlushSignal flushSignal, int maxBatchSize, int maxBufferedWrites, WhenBufferFull whenFull,
+			Duration fullTimeout, boolean versionGuard) {
+		this.flushSignal = flushSignal;
 		this.maxBatchSize = maxBatchSize;
 		this.maxBufferedWrites = maxBufferedWrites;
 		this.whenFull = whenFull;
@@ -111,7 +110,7 @@ final class WriteBuffer {
 			if (queue.pending.size() >= this.maxBatchSize) {
 				this.ready.add(key.table());
 				if (!queue.inFlight) {
-					signalWork();
+					this.flushSignal.raise();
 				}
 			}
 			return future;
@@ -135,7 +134,7 @@ final class WriteBuffer {
 			throw full();
 		}
 		// Writers are blocked: flush what is queued now rather than at the next interval.
-		signalWork();
+		this.flushSignal.raise();
 		long nanos = this.fullTimeout.toNanos();
 		while (this.uncommitted >= this.maxBufferedWrites) {
 			if (nanos <= 0) {
@@ -158,8 +157,6 @@ final class WriteBuffer {
 		try {
 			this.closed = true;
 			this.roomAvailable.signalAll();
-			this.workSignalled = true;
-			this.workAvailable.signalAll();
 		}
 		finally {
 			this.lock.unlock();
@@ -234,7 +231,6 @@ final class WriteBuffer {
 	List<TableBatch> take(boolean all) {
 		this.lock.lock();
 		try {
-			this.workSignalled = false;
 			// A full buffer blocks the writers: every table's writes go now, not at the next interval.
 			boolean sweep = all || this.uncommitted >= this.maxBufferedWrites;
 			List<TableBatch> batches = new ArrayList<>();
@@ -306,36 +302,7 @@ final class WriteBuffer {
 			}
 			this.uncommitted -= batch.size();
 			this.roomAvailable.signalAll();
-			signalWork();
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/**
-	 * Waits until work is signalled or the timeout passes.
-	 * @return true if work was signalled
-	 */
-	boolean awaitWork(long timeoutNanos) throws InterruptedException {
-		this.lock.lock();
-		try {
-			long nanos = timeoutNanos;
-			while (!this.workSignalled && nanos > 0) {
-				nanos = this.workAvailable.awaitNanos(nanos);
-			}
-			return this.workSignalled;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	void signalWork() {
-		this.lock.lock();
-		try {
-			this.workSignalled = true;
-			this.workAvailable.signalAll();
+			this.flushSignal.raise();
 		}
 		finally {
 			this.lock.unlock();

@@ -63,6 +63,8 @@ class ConfigurationMetadataTests {
 		assertThat(duration("listener.validation-timeout")).isEqualTo(listener.validationTimeout());
 		assertThat(duration("listener.reconnect-initial-backoff")).isEqualTo(listener.reconnectInitialBackoff());
 		assertThat(duration("listener.reconnect-max-backoff")).isEqualTo(listener.reconnectMaxBackoff());
+		assertThat(number("max")).isEqualTo(DeepstreamStoragePoolSettings.DEFAULT_MAX_SIZE);
+		assertThat(duration("idle-timeout")).isEqualTo(DeepstreamStoragePoolSettings.DEFAULT_IDLE_TIMEOUT);
 		assertThat(duration("pool.socket-timeout")).isEqualTo(DeepstreamStoragePoolSettings.DEFAULT_SOCKET_TIMEOUT);
 		assertThat(duration("pool.connection-timeout")).isEqualTo(DeepstreamStoragePoolSettings.DEFAULT_CONNECTION_TIMEOUT);
 		assertThat(number("pool.prepare-threshold")).isEqualTo(DeepstreamStoragePoolSettings.DEFAULT_PREPARE_THRESHOLD);

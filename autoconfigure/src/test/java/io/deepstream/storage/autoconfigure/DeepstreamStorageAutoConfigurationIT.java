@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -17,6 +19,7 @@ import io.deepstream.storage.event.RecordInsertedEvent;
 import io.deepstream.storage.event.StorageChangeEvent;
 import io.deepstream.storage.listen.NotificationListener;
 import io.deepstream.storage.store.PostgresRecordStore;
+import io.deepstream.storage.store.RecordStoreObserver;
 import io.deepstream.storage.store.RecordStoreOptions;
 import io.deepstream.storage.test.TestDatabase;
 import io.deepstream.storage.test.TestSchema;
@@ -180,6 +183,31 @@ class DeepstreamStorageAutoConfigurationIT {
 	}
 
 	@Test
+	void makesTheStoresAndTheListenersThreadsWithTheQualifiedThreadFactory() {
+		runner.withUserConfiguration(QualifiedThreadFactory.class, ThreadWitnesses.class).run((context) -> {
+			QualifiedThreadFactory factory = context.getBean(QualifiedThreadFactory.class);
+			ThreadWitnesses witnesses = context.getBean(ThreadWitnesses.class);
+			context.getBean(NotificationEventBridge.class).subscribe().join();
+			context.getBean(PostgresRecordStore.class).set("threads/x", 1, Map.of()).join();
+			await().untilAsserted(() -> assertThat(witnesses.listenerThreads).isNotEmpty());
+			assertThat(witnesses.flushThreads).isNotEmpty().allMatch(factory.made::contains);
+			assertThat(witnesses.listenerThreads).allMatch(factory.made::contains);
+			// and the flusher's coordinator: one thread more than the flush workers and the listener
+			assertThat(factory.made).hasSizeGreaterThanOrEqualTo(3)
+				.allMatch((thread) -> thread.getName().startsWith("app-storage-"));
+		});
+	}
+
+	@Test
+	void leavesAThreadFactoryWithoutTheQualifierAlone() {
+		runner.withUserConfiguration(PlainThreadFactory.class).run((context) -> {
+			context.getBean(PostgresRecordStore.class).set("plain-threads/x", 1, Map.of()).join();
+			assertThat(context).hasSingleBean(NotificationListener.class);
+			assertThat(context.getBean(PlainThreadFactory.class).made).hasValue(0);
+		});
+	}
+
+	@Test
 	void flushesBufferedWritesWhenTheContextCloses() {
 		List<CompletableFuture<Void>> writes = new CopyOnWriteArrayList<>();
 		runner.withPropertyValues("deepstream.storage.write-interval=1h").run((context) -> {
@@ -290,6 +318,66 @@ class DeepstreamStorageAutoConfigurationIT {
 					RecordStoreOptions.builder().schema(schema.value()).defaultTable("mine").build());
 			store.start();
 			return store;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class QualifiedThreadFactory {
+
+		final List<Thread> made = new CopyOnWriteArrayList<>();
+
+		@Bean
+		@DeepstreamStorageThreadFactory
+		ThreadFactory storageThreads() {
+			AtomicInteger count = new AtomicInteger();
+			return (runnable) -> {
+				Thread thread = new Thread(runnable, "app-storage-" + count.incrementAndGet());
+				this.made.add(thread);
+				return thread;
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PlainThreadFactory {
+
+		final AtomicInteger made = new AtomicInteger();
+
+		@Bean
+		ThreadFactory applicationThreads() {
+			return (runnable) -> {
+				this.made.incrementAndGet();
+				return new Thread(runnable);
+			};
+		}
+
+	}
+
+	/** Sees on which threads the store reports its commits and the listener delivers its events. */
+	@Configuration(proxyBeanMethods = false)
+	static class ThreadWitnesses {
+
+		final List<Thread> flushThreads = new CopyOnWriteArrayList<>();
+
+		final List<Thread> listenerThreads = new CopyOnWriteArrayList<>();
+
+		@Bean
+		RecordStoreObserver flushThreadWitness() {
+			return new RecordStoreObserver() {
+
+				@Override
+				public void batchCommitted(String table, int writes, long nanos) {
+					ThreadWitnesses.this.flushThreads.add(Thread.currentThread());
+				}
+
+			};
+		}
+
+		@EventListener
+		void onAnyChange(StorageChangeEvent event) {
+			this.listenerThreads.add(Thread.currentThread());
 		}
 
 	}

@@ -4,14 +4,17 @@ import java.time.Duration;
 import java.util.Properties;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.deepstream.storage.core.InvalidOptionException;
 import org.junit.jupiter.api.Test;
 import org.postgresql.Driver;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code deepstream.storage.pool.*} and {@code deepstream.storage.listener.url/user/password}: binding,
@@ -27,7 +30,7 @@ class DeepstreamStoragePoolSettingsTests {
 		this.runner.run((context) -> {
 			DeepstreamStorageProperties properties = context.getBean(DeepstreamStorageProperties.class);
 			HikariConfig config = new HikariConfig();
-			DeepstreamStoragePoolSettings.apply(properties.getPool(), config);
+			properties.toPoolSettings().applyTo(config);
 			assertThat(config.getConnectionTimeout()).isEqualTo(10_000);
 			assertThat(config.getDataSourceProperties()).containsEntry("socketTimeout", "30")
 				.containsEntry("prepareThreshold", "0")
@@ -48,7 +51,7 @@ class DeepstreamStoragePoolSettingsTests {
 			.run((context) -> {
 				DeepstreamStorageProperties properties = context.getBean(DeepstreamStorageProperties.class);
 				HikariConfig config = new HikariConfig();
-				DeepstreamStoragePoolSettings.apply(properties.getPool(), config);
+				properties.toPoolSettings().applyTo(config);
 				assertThat(config.getConnectionTimeout()).isEqualTo(2000);
 				// pgjdbc takes whole seconds: rounded up, never down to "no timeout"
 				assertThat(config.getDataSourceProperties()).containsEntry("socketTimeout", "2")
@@ -81,6 +84,41 @@ class DeepstreamStoragePoolSettingsTests {
 			.isEqualTo(Duration.ofMillis(376_300));
 		assertThatIllegalArgumentException().isThrownBy(() -> DeepstreamStoragePoolSettings.settleBound(Duration.ZERO,
 				Duration.ofSeconds(1), 2, Duration.ofMillis(100), Duration.ofSeconds(5)));
+	}
+
+	@Test
+	void eachRuleOfThePoolIsTheSettingsAndNamesTheSetting() {
+		assertThatThrownBy(() -> DeepstreamStoragePoolSettings.builder().maxSize(0).build())
+			.isInstanceOfSatisfying(InvalidOptionException.class, (ex) -> assertThat(ex.getOption()).isEqualTo("maxSize"))
+			.hasMessageContaining("at least 1");
+		assertThatThrownBy(() -> DeepstreamStoragePoolSettings.builder().idleTimeout(Duration.ZERO).build())
+			.isInstanceOfSatisfying(InvalidOptionException.class, (ex) -> assertThat(ex.getOption()).isEqualTo("idleTimeout"))
+			.hasMessageContaining("must be positive");
+		assertThatThrownBy(() -> DeepstreamStoragePoolSettings.builder().connectionTimeout(Duration.ofMillis(249)).build())
+			.isInstanceOfSatisfying(InvalidOptionException.class,
+					(ex) -> assertThat(ex.getOption()).isEqualTo("connectionTimeout"))
+			.hasMessageContaining("at least 250ms");
+		assertThatThrownBy(() -> DeepstreamStoragePoolSettings.builder().socketTimeout(Duration.ofSeconds(-1)).build())
+			.isInstanceOfSatisfying(InvalidOptionException.class, (ex) -> assertThat(ex.getOption()).isEqualTo("socketTimeout"))
+			.hasMessageContaining("must not be negative");
+		assertThatThrownBy(() -> DeepstreamStoragePoolSettings.builder().prepareThreshold(-1).build())
+			.isInstanceOfSatisfying(InvalidOptionException.class,
+					(ex) -> assertThat(ex.getOption()).isEqualTo("prepareThreshold"))
+			.hasMessageContaining("must not be negative");
+		assertThat(DeepstreamStoragePoolSettings.builder().socketTimeout(Duration.ZERO).build().socketTimeout())
+			.as("0 waits for the operating system")
+			.isZero();
+	}
+
+	@Test
+	void aRefusedSettingIsReportedAsItsProperty() {
+		this.runner.withPropertyValues("deepstream.storage.idle-timeout=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("deepstream.storage.idle-timeout")
+				.hasMessageContaining("must be positive");
+		});
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -17,7 +17,7 @@ class ConditionalWriteBufferTests {
 
 	private final RecordKey key = new RecordKey("t", "a");
 
-	private final WriteBuffer buffer = new WriteBuffer(10, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
+	private final WriteBuffer buffer = new WriteBuffer(new FlushSignal(), 10, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
 
 	@Test
 	void aConditionalWriteExpectingTheQueuedConditionalWritesVersionMergesWithIt() throws Exception {
@@ -71,7 +71,7 @@ class ConditionalWriteBufferTests {
 
 	@Test
 	void underTheVersionGuardAConditionalWriteAfterAGuardedUpsertWaitsForPostgreSqlToDecide() throws Exception {
-		WriteBuffer guarded = new WriteBuffer(10, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), true);
+		WriteBuffer guarded = new WriteBuffer(new FlushSignal(), 10, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), true);
 		guarded.add(this.key, PendingWrite.upsert("a", 3, "3"));
 		guarded.add(this.key, PendingWrite.conditional("a", 3, 4, "4"));
 		assertThat(guarded.uncommitted()).as("the upsert may not apply if the stored version is higher").isEqualTo(2);

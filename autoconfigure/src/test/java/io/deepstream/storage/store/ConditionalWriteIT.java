@@ -12,10 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.deepstream.storage.test.TestDatabase;
 import io.deepstream.storage.test.TestSchema;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -27,25 +26,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Conditional writes and {@code update} against a real PostgreSQL: the version check happens in the
  * batch's own statement, a conflict fails only its own write and carries the record as found.
  */
-@ExtendWith(TestSchema.class)
 class ConditionalWriteIT {
 
-	private static StoreFixture fixture;
+	@RegisterExtension
+	static final SharedStore shared = new SharedStore();
 
 	private static PostgresRecordStore store;
 
 	private static TestSchema.Name schema;
 
 	@BeforeAll
-	static void startStore(TestSchema.Name name) {
-		schema = name;
-		fixture = StoreFixture.start(name.value());
-		store = fixture.store;
-	}
-
-	@AfterAll
-	static void closeStore() {
-		fixture.close();
+	static void useTheSharedStore() {
+		store = shared.store();
+		schema = shared.schema();
 	}
 
 	private static JsonNode json(String text) {

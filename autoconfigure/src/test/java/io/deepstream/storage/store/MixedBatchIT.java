@@ -10,10 +10,9 @@ import java.util.concurrent.ExecutionException;
 import io.deepstream.storage.core.Identifiers;
 import io.deepstream.storage.core.SqlStates;
 import io.deepstream.storage.test.TestSchema;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,25 +22,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and nothing else, at once and without retries. The writes are buffered for an hour and flushed by
  * hand, so each test knows exactly what one batch holds.
  */
-@ExtendWith(TestSchema.class)
 class MixedBatchIT {
 
-	private static StoreFixture fixture;
+	@RegisterExtension
+	static final SharedStore shared = new SharedStore((options) -> options.writeInterval(Duration.ofHours(1)));
 
 	private static PostgresRecordStore store;
 
 	private static TestSchema.Name schema;
 
 	@BeforeAll
-	static void startStore(TestSchema.Name name) {
-		schema = name;
-		fixture = StoreFixture.start(name.value(), (options) -> options.writeInterval(Duration.ofHours(1)));
-		store = fixture.store;
-	}
-
-	@AfterAll
-	static void closeStore() {
-		fixture.close();
+	static void useTheSharedStore() {
+		store = shared.store();
+		schema = shared.schema();
 	}
 
 	@Test

@@ -5,10 +5,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.deepstream.storage.test.TestSchema;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -19,25 +18,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The reference connector's own scenarios, in spirit, against a real PostgreSQL.
  */
-@ExtendWith(TestSchema.class)
 class RecordStoreIT {
 
-	private static StoreFixture fixture;
+	@RegisterExtension
+	static final SharedStore shared = new SharedStore();
 
 	private static PostgresRecordStore store;
 
 	private static TestSchema.Name schema;
 
 	@BeforeAll
-	static void startStore(TestSchema.Name name) {
-		schema = name;
-		fixture = StoreFixture.start(name.value());
-		store = fixture.store;
-	}
-
-	@AfterAll
-	static void closeStore() {
-		fixture.close();
+	static void useTheSharedStore() {
+		store = shared.store();
+		schema = shared.schema();
 	}
 
 	private static JsonNode json(String text) {

@@ -9,10 +9,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.deepstream.storage.test.TestSchema;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -25,7 +24,6 @@ import static org.awaitility.Awaitility.await;
  * One regression test per defect of the reference connector listed in wire-format.md; the reference
  * fails each of them.
  */
-@ExtendWith(TestSchema.class)
 class ReferenceDefectsIT {
 
 	/** The reference's trigger function, as a reference process that starts after ours re-creates it. */
@@ -44,22 +42,17 @@ class ReferenceDefectsIT {
 			 END;
 			 $$ LANGUAGE plpgsql""";
 
-	private static StoreFixture fixture;
+	@RegisterExtension
+	static final SharedStore shared = new SharedStore();
 
 	private static PostgresRecordStore store;
 
 	private static TestSchema.Name schema;
 
 	@BeforeAll
-	static void startStore(TestSchema.Name name) {
-		schema = name;
-		fixture = StoreFixture.start(name.value());
-		store = fixture.store;
-	}
-
-	@AfterAll
-	static void closeStore() {
-		fixture.close();
+	static void useTheSharedStore() {
+		store = shared.store();
+		schema = shared.schema();
 	}
 
 	@Test

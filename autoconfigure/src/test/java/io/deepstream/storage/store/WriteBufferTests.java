@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WriteBufferTests {
 
-	private final WriteBuffer buffer = new WriteBuffer(3, 4, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
+	private final WriteBuffer buffer = new WriteBuffer(new FlushSignal(), 3, 4, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
 
 	@Test
 	void theLatestWriteToARecordWinsAndTakesOverEarlierCallers() throws Exception {
@@ -48,7 +48,7 @@ class WriteBufferTests {
 	@Test
 	void onlyFullBatchesAreTakenBetweenIntervals() throws Exception {
 		// room for more than these four writes: a full buffer would be taken whole
-		WriteBuffer roomy = new WriteBuffer(3, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
+		WriteBuffer roomy = new WriteBuffer(new FlushSignal(), 3, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
 		roomy.add(new RecordKey("small", "a"), PendingWrite.upsert("a", 1, "1"));
 		for (String id : List.of("a", "b", "c")) {
 			roomy.add(new RecordKey("full", id), PendingWrite.upsert(id, 1, "1"));
@@ -228,7 +228,7 @@ class WriteBufferTests {
 	}
 
 	private static WriteBuffer guardedBuffer() {
-		return new WriteBuffer(3, 4, WhenBufferFull.FAIL, Duration.ofSeconds(1), true);
+		return new WriteBuffer(new FlushSignal(), 3, 4, WhenBufferFull.FAIL, Duration.ofSeconds(1), true);
 	}
 
 }

@@ -48,6 +48,21 @@ public final class TestSchema implements BeforeAllCallback, AfterAllCallback, Pa
 		}
 	}
 
+	/**
+	 * The schema of the running test class, for another extension that registered this one's callbacks
+	 * or runs after them.
+	 * @param context the class's or a test's context
+	 * @return the schema
+	 * @throws IllegalStateException if no {@code TestSchema} ran for the class
+	 */
+	public static Name of(ExtensionContext context) {
+		Name name = context.getStore(NAMESPACE).get("schema", Name.class);
+		if (name == null) {
+			throw new IllegalStateException("TestSchema is a class-level extension: use @ExtendWith on the class");
+		}
+		return name;
+	}
+
 	@Override
 	public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
 		return parameterContext.getParameter().getType() == Name.class;
@@ -55,11 +70,7 @@ public final class TestSchema implements BeforeAllCallback, AfterAllCallback, Pa
 
 	@Override
 	public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-		Name name = extensionContext.getStore(NAMESPACE).get("schema", Name.class);
-		if (name == null) {
-			throw new IllegalStateException("TestSchema is a class-level extension: use @ExtendWith on the class");
-		}
-		return name;
+		return of(extensionContext);
 	}
 
 }

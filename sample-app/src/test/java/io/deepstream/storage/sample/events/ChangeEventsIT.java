@@ -5,21 +5,14 @@ import java.time.Instant;
 
 import io.deepstream.storage.core.Identifiers;
 import io.deepstream.storage.listen.NotificationListener;
+import io.deepstream.storage.sample.AbstractSampleIT;
 import io.deepstream.storage.sample.Http;
-import io.deepstream.storage.sample.SampleDatabase;
 import io.deepstream.storage.sample.SseRecorder;
 import io.deepstream.storage.test.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,28 +24,11 @@ import static org.awaitility.Awaitility.await;
  * API, of a raw SQL write from another connection, and the missed-notifications event after the
  * listener's connection is killed.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@DirtiesContext
-class ChangeEventsIT {
-
-	private static final String SCHEMA = TestDatabase.uniqueSchemaName("ChangeEventsIT");
+class ChangeEventsIT extends AbstractSampleIT {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
 	private static final JsonMapper json = JsonMapper.builder().build();
-
-	@DynamicPropertySource
-	static void storage(DynamicPropertyRegistry registry) {
-		SampleDatabase.register(registry, SCHEMA);
-	}
-
-	@AfterAll
-	static void dropSchema() {
-		TestDatabase.get().dropSchema(SCHEMA);
-	}
-
-	@LocalServerPort
-	private int port;
 
 	@Autowired
 	private NotificationListener listener;
@@ -107,7 +83,7 @@ class ChangeEventsIT {
 		this.http.put("/records/raw/first", "{}");
 		await().atMost(WAIT).until(() -> this.events.events().size() >= 2);
 
-		TestDatabase.get().execute("INSERT INTO " + Identifiers.qualify(SCHEMA, "raw") + " (id, version, val) VALUES (?, 1, '{}')",
+		TestDatabase.get().execute("INSERT INTO " + Identifiers.qualify(this.schema, "raw") + " (id, version, val) VALUES (?, 1, '{}')",
 				"from psql: 'it''s'");
 
 		await().atMost(WAIT).until(() -> this.events.events().size() >= 3);
@@ -128,7 +104,7 @@ class ChangeEventsIT {
 			.orElse(null), (found) -> found != null);
 		JsonNode missed = json.readTree(missedEvent.data());
 		assertThat(missed.get("event").asString()).isEqualTo("MISSED");
-		assertThat(missed.get("schema").asString()).isEqualTo(SCHEMA);
+		assertThat(missed.get("schema").asString()).isEqualTo(this.schema);
 		assertThat(Instant.parse(missed.get("to").asString())).isAfterOrEqualTo(Instant.parse(missed.get("from").asString()));
 		assertThat(Instant.parse(missed.get("to").asString())).isAfter(before);
 
@@ -146,7 +122,7 @@ class ChangeEventsIT {
 	private void assertData(int index, String event, String table, String key) {
 		JsonNode data = json.readTree(this.events.events().get(index).data());
 		assertThat(data.get("event").asString()).isEqualTo(event);
-		assertThat(data.get("schema").asString()).isEqualTo(SCHEMA);
+		assertThat(data.get("schema").asString()).isEqualTo(this.schema);
 		assertThat(data.get("table").asString()).isEqualTo(table);
 		if (key != null) {
 			assertThat(data.get("key").asString()).isEqualTo(key);

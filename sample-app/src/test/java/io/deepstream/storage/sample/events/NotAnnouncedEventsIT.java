@@ -5,18 +5,13 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 
+import io.deepstream.storage.sample.AbstractSampleIT;
 import io.deepstream.storage.sample.Http;
-import io.deepstream.storage.sample.SampleDatabase;
 import io.deepstream.storage.sample.SseRecorder;
-import io.deepstream.storage.test.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,23 +23,14 @@ import static org.awaitility.Awaitility.await;
  * write is still answered 204 at commit, and once its name is given up on, {@code GET /events}
  * streams it as {@code NOT_ANNOUNCED}.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "deepstream.storage.server.give-up-after=300ms", "deepstream.storage.server.retry-initial-backoff=50ms",
-				"deepstream.storage.server.retry-max-backoff=100ms", "deepstream.storage.server.close-timeout=1s" })
-@DirtiesContext
-class NotAnnouncedEventsIT {
-
-	private static final String SCHEMA = TestDatabase.uniqueSchemaName("NotAnnouncedEventsIT");
+@TestPropertySource(properties = { "deepstream.storage.server.give-up-after=300ms",
+		"deepstream.storage.server.retry-initial-backoff=50ms", "deepstream.storage.server.retry-max-backoff=100ms",
+		"deepstream.storage.server.close-timeout=1s" })
+class NotAnnouncedEventsIT extends AbstractSampleIT {
 
 	@DynamicPropertySource
-	static void storage(DynamicPropertyRegistry registry) {
-		SampleDatabase.register(registry, SCHEMA);
+	static void unreachableServer(DynamicPropertyRegistry registry) {
 		registry.add("deepstream.storage.server.urls", () -> "http://127.0.0.1:" + unusedPort() + "/api");
-	}
-
-	@AfterAll
-	static void dropSchema() {
-		TestDatabase.get().dropSchema(SCHEMA);
 	}
 
 	private static int unusedPort() {
@@ -55,9 +41,6 @@ class NotAnnouncedEventsIT {
 			throw new UncheckedIOException(ex);
 		}
 	}
-
-	@LocalServerPort
-	private int port;
 
 	@Test
 	void aWriteTheServerCouldNotBeToldAboutIsStreamedAsNotAnnounced() {
@@ -73,7 +56,7 @@ class NotAnnouncedEventsIT {
 				.orElseThrow();
 			JsonNode data = JsonMapper.builder().build().readTree(event.data());
 			assertThat(data.get("event").asString()).isEqualTo("NOT_ANNOUNCED");
-			assertThat(data.get("schema").asString()).isEqualTo(SCHEMA);
+			assertThat(data.get("schema").asString()).isEqualTo(this.schema);
 			assertThat(data.get("table").asString()).isEqualTo("cars");
 			assertThat(data.get("key").asString()).isEqualTo("bmw");
 		}

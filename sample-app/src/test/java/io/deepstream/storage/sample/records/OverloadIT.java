@@ -11,17 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.sample.AbstractSampleIT;
 import io.deepstream.storage.sample.Http;
-import io.deepstream.storage.sample.SampleDatabase;
 import io.deepstream.storage.test.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,36 +27,17 @@ import static org.awaitility.Awaitility.await;
  * a write stuck behind a table lock (held by another session) fills it, and no retries, so that the
  * stuck write's connection, once terminated, fails it for good. Nothing of either is stored.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@DirtiesContext
-class OverloadIT {
-
-	private static final String SCHEMA = TestDatabase.uniqueSchemaName("OverloadIT");
+@TestPropertySource(properties = { "deepstream.storage.max-batch-size=1", "deepstream.storage.max-buffered-writes=1",
+		"deepstream.storage.when-buffer-full=fail", "deepstream.storage.max-retries=0" })
+class OverloadIT extends AbstractSampleIT {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
-
-	@DynamicPropertySource
-	static void storage(DynamicPropertyRegistry registry) {
-		SampleDatabase.register(registry, SCHEMA);
-		registry.add("deepstream.storage.max-batch-size", () -> "1");
-		registry.add("deepstream.storage.max-buffered-writes", () -> "1");
-		registry.add("deepstream.storage.when-buffer-full", () -> "fail");
-		registry.add("deepstream.storage.max-retries", () -> "0");
-	}
-
-	@AfterAll
-	static void dropSchema() {
-		TestDatabase.get().dropSchema(SCHEMA);
-	}
-
-	@LocalServerPort
-	private int port;
 
 	@Test
 	void aFullBufferAndATransientWriteFailureAre503WithAProblemBody() throws Exception {
 		Http http = new Http(this.port);
 		TestDatabase database = TestDatabase.get();
-		String table = Identifiers.qualify(SCHEMA, "jam");
+		String table = Identifiers.qualify(this.schema, "jam");
 		assertThat(http.put("/records/jam/seed", "{}").statusCode()).isEqualTo(204);
 		try (Connection blocker = database.connect()) {
 			blocker.setAutoCommit(false);
@@ -92,7 +67,7 @@ class OverloadIT {
 		}
 		assertThat(database.queryForLong("SELECT count(*) FROM " + table)).as("only the seed").isOne();
 		assertThat(database.queryForLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = ?"
-				+ " AND table_name = 'other'", SCHEMA)).isZero();
+				+ " AND table_name = 'other'", this.schema)).isZero();
 		assertThat(http.get("/records/jam/stuck").statusCode()).isEqualTo(404);
 		// and writes are accepted again
 		assertThat(http.put("/records/other/x", "{}").statusCode()).isEqualTo(204);

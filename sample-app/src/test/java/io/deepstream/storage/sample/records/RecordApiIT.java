@@ -4,22 +4,15 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 
 import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.sample.AbstractSampleIT;
 import io.deepstream.storage.sample.Http;
-import io.deepstream.storage.sample.SampleDatabase;
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.test.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,26 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * default table, the schema overview and the table listing; 404 for what is absent, and 400 with a
  * problem body, and nothing written, for invalid names and bodies.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@DirtiesContext
-class RecordApiIT {
-
-	private static final String SCHEMA = TestDatabase.uniqueSchemaName("RecordApiIT");
+class RecordApiIT extends AbstractSampleIT {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
-
-	@DynamicPropertySource
-	static void storage(DynamicPropertyRegistry registry) {
-		SampleDatabase.register(registry, SCHEMA);
-	}
-
-	@AfterAll
-	static void dropSchema() {
-		TestDatabase.get().dropSchema(SCHEMA);
-	}
-
-	@LocalServerPort
-	private int port;
 
 	@Autowired
 	private PostgresRecordStore store;
@@ -179,7 +155,7 @@ class RecordApiIT {
 	@Test
 	void aTextThatIsNotJsonIsListedAsAString() {
 		this.http.put("/records/handmade/a", "{}");
-		TestDatabase.get().execute("INSERT INTO " + Identifiers.qualify(SCHEMA, "handmade") + " (id, version, val) VALUES (?, 1, ?)",
+		TestDatabase.get().execute("INSERT INTO " + Identifiers.qualify(this.schema, "handmade") + " (id, version, val) VALUES (?, 1, ?)",
 				"b", "not { json");
 		assertThat(json.readTree(this.http.get("/records/handmade").body()).get(1).get("value").asString()).isEqualTo("not { json");
 	}
@@ -187,7 +163,7 @@ class RecordApiIT {
 	@Test
 	void aWriteThatCannotBeCommittedIsAnErrorWithAProblemBody() {
 		// a table of the right name but the wrong shape: the upsert fails in the database
-		TestDatabase.get().execute("CREATE TABLE " + Identifiers.qualify(SCHEMA, "misshapen")
+		TestDatabase.get().execute("CREATE TABLE " + Identifiers.qualify(this.schema, "misshapen")
 				+ " (id text PRIMARY KEY, version int, val int)");
 		HttpResponse<String> put = this.http.put("/records/misshapen/x", "{}");
 		assertProblem(put, 500);
@@ -229,13 +205,13 @@ class RecordApiIT {
 		assertThat(problem.get("detail").asString()).isNotBlank();
 	}
 
-	private static long rowCount(String table, String id) {
+	private long rowCount(String table, String id) {
 		TestDatabase database = TestDatabase.get();
 		if (database.queryForLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-				SCHEMA, table) == 0) {
+				this.schema, table) == 0) {
 			return 0;
 		}
-		return database.queryForLong("SELECT count(*) FROM " + Identifiers.qualify(SCHEMA, table) + " WHERE id = ?", id);
+		return database.queryForLong("SELECT count(*) FROM " + Identifiers.qualify(this.schema, table) + " WHERE id = ?", id);
 	}
 
 }

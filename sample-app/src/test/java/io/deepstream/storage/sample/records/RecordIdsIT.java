@@ -4,20 +4,13 @@ import java.net.http.HttpResponse;
 import java.util.List;
 
 import io.deepstream.storage.core.Identifiers;
+import io.deepstream.storage.sample.AbstractSampleIT;
 import io.deepstream.storage.sample.Http;
-import io.deepstream.storage.sample.SampleDatabase;
 import io.deepstream.storage.test.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,26 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Any id the store accepts travels through the URL percent-encoded and arrives intact: encoded
  * slashes, quotes, colons, spaces, dots, percent signs and unicode, checked in the database row itself.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@DirtiesContext
-class RecordIdsIT {
-
-	private static final String SCHEMA = TestDatabase.uniqueSchemaName("RecordIdsIT");
+class RecordIdsIT extends AbstractSampleIT {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
-
-	@DynamicPropertySource
-	static void storage(DynamicPropertyRegistry registry) {
-		SampleDatabase.register(registry, SCHEMA);
-	}
-
-	@AfterAll
-	static void dropSchema() {
-		TestDatabase.get().dropSchema(SCHEMA);
-	}
-
-	@LocalServerPort
-	private int port;
 
 	private Http http;
 
@@ -85,7 +61,7 @@ class RecordIdsIT {
 		assertThat(this.http.put("/records/paths/x/y/z", "1").statusCode()).isEqualTo(204);
 		assertThat(this.http.get("/records/paths/x%2Fy%2Fz").body()).isEqualTo("1");
 		assertThat(TestDatabase.get()
-			.queryForLong("SELECT count(*) FROM " + Identifiers.qualify(SCHEMA, "paths") + " WHERE id = ?", "x/y/z"))
+			.queryForLong("SELECT count(*) FROM " + Identifiers.qualify(this.schema, "paths") + " WHERE id = ?", "x/y/z"))
 			.isOne();
 	}
 
@@ -97,9 +73,9 @@ class RecordIdsIT {
 		assertThat(this.http.get("/records/" + Http.encode(table)).body()).isEqualTo("[{\"id\":\"x\",\"version\":0,\"value\":{}}]");
 	}
 
-	private static long rowCount(String id) {
+	private long rowCount(String id) {
 		return TestDatabase.get()
-			.queryForLong("SELECT count(*) FROM " + Identifiers.qualify(SCHEMA, "ids") + " WHERE id = ?", id);
+			.queryForLong("SELECT count(*) FROM " + Identifiers.qualify(this.schema, "ids") + " WHERE id = ?", id);
 	}
 
 }

@@ -2,17 +2,9 @@ package io.deepstream.storage.sample.web;
 
 import java.net.http.HttpResponse;
 
+import io.deepstream.storage.sample.AbstractSampleIT;
 import io.deepstream.storage.sample.Http;
-import io.deepstream.storage.sample.SampleDatabase;
-import io.deepstream.storage.test.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,24 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The browser page is served at {@code /}, with its script and style, and the health endpoint shows
  * the storage.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@DirtiesContext
-class WebPageIT {
-
-	private static final String SCHEMA = TestDatabase.uniqueSchemaName("WebPageIT");
-
-	@DynamicPropertySource
-	static void storage(DynamicPropertyRegistry registry) {
-		SampleDatabase.register(registry, SCHEMA);
-	}
-
-	@AfterAll
-	static void dropSchema() {
-		TestDatabase.get().dropSchema(SCHEMA);
-	}
-
-	@LocalServerPort
-	private int port;
+class WebPageIT extends AbstractSampleIT {
 
 	@Test
 	void thePageAndItsAssetsAreServed() {
@@ -65,7 +40,7 @@ class WebPageIT {
 		assertThat(storage.get("status").asString()).as("the storage's own status").isEqualTo("UP");
 		assertThat(storage.at("/details/database").asString()).isEqualTo("reachable");
 		assertThat(storage.at("/details/listener").asString()).isEqualTo("connected");
-		assertThat(storage.at("/details/schema").asString()).isEqualTo(SCHEMA);
+		assertThat(storage.at("/details/schema").asString()).isEqualTo(this.schema);
 	}
 
 }

@@ -1,0 +1,229 @@
+package io.deepstream.storage.store;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.deepstream.storage.core.Identifiers;
+
+/**
+ * Every statement on one record table, in one place: reading records, writing them in batches
+ * (upserts, conditional upserts, deletes), locking their rows, and locking, checking and dropping the
+ * table. The texts are kept together as templates and expanded once for a (schema, table), with the
+ * table's name quoted by {@link Identifiers}; ids, versions and values are always bind parameters,
+ * a batch's as arrays expanded by {@code unnest}. The DDL that creates a table is
+ * {@link io.deepstream.storage.schema.SchemaSql}'s. A store gets a table's statements from its
+ * {@link Cache}.
+ */
+final class RecordStatements {
+
+	/** One record: version and value (as text, whatever the column's type). */
+	private static final String READ = "SELECT version, val::text FROM %s WHERE id = ?";
+
+	/** Several records by id, a NULL version (the reference's column allows it) read as 0. */
+	private static final String READ_MANY = "SELECT id, COALESCE(version, 0), val::text FROM %s WHERE id = ANY (?::text[])";
+
+	/** The multi-row upsert: %1$s the table, %2$s the value, %3$s the stored version. */
+	private static final String UPSERT = "INSERT INTO %1$s AS t (id, version, val) SELECT u.id, u.version, %2$s"
+			+ " FROM unnest(?::text[], ?::int4[], ?::text[]) AS u(id, version, val)"
+			+ " ON CONFLICT (id) DO UPDATE SET val = EXCLUDED.val, version = %3$s";
+
+	/** The conditional upsert: %1$s the table, %2$s the value; returns the ids that applied. */
+	private static final String CONDITIONAL_UPSERT = "WITH u AS (SELECT * FROM unnest(?::text[], ?::int4[], ?::int4[], ?::text[])"
+			+ " AS u(id, expected, version, val)),"
+			+ " created AS (INSERT INTO %1$s AS t (id, version, val) SELECT u.id, u.version, %2$s"
+			+ " FROM u WHERE u.expected = -1 ON CONFLICT (id) DO NOTHING RETURNING t.id),"
+			+ " updated AS (UPDATE %1$s AS t SET version = u.version, val = %2$s"
+			+ " FROM u WHERE t.id = u.id AND u.expected <> -1 AND COALESCE(t.version, 0) = u.expected RETURNING t.id)"
+			+ " SELECT id FROM created UNION ALL SELECT id FROM updated";
+
+	/** Locks the existing rows of the given ids, in the order given. */
+	private static final String LOCK_ROWS = "SELECT 1 FROM unnest(?::text[]) WITH ORDINALITY AS u(id, n) JOIN %s AS t"
+			+ " ON t.id = u.id ORDER BY u.n FOR UPDATE OF t";
+
+	private static final String DELETE = "DELETE FROM %s WHERE id = ANY (?::text[])";
+
+	private static final String IS_EMPTY = "SELECT NOT EXISTS (SELECT 1 FROM %s)";
+
+	private static final String LOCK_TABLE = "LOCK TABLE %s IN ACCESS EXCLUSIVE MODE";
+
+	private static final String DROP_TABLE = "DROP TABLE %s";
+
+	/**
+	 * The transaction-scoped advisory lock under which a table is created and dropped, by every
+	 * process of ours; its key ({@link #tableLockKey()}) is a bind parameter.
+	 */
+	static final String TABLE_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
+
+	/** Whether a table exists, its {@linkplain #qualified() qualified name} a bind parameter. */
+	static final String TABLE_EXISTS = "SELECT to_regclass(?) IS NOT NULL";
+
+	/** Sends a notification, channel and payload bind parameters. */
+	static final String NOTIFY = "SELECT pg_notify(?, ?)";
+
+	private final String qualified;
+
+	private final String tableLockKey;
+
+	private final String read;
+
+	private final String readMany;
+
+	private final String upsertReplace;
+
+	private final String upsertAtLeast;
+
+	private final String upsertVersioned;
+
+	private final String conditionalUpsert;
+
+	private final String lockRows;
+
+	private final String delete;
+
+	private final String isEmpty;
+
+	private final String lockTable;
+
+	private final String dropTable;
+
+	/**
+	 * Expands the statements of a table.
+	 * @param schema a valid schema name
+	 * @param table a valid table name
+	 * @param useJsonb whether new values are written to a jsonb column rather than text
+	 */
+	RecordStatements(String schema, String table, boolean useJsonb) {
+		this.qualified = Identifiers.qualify(schema, table);
+		this.tableLockKey = schema + '.' + table;
+		String value = useJsonb ? "u.val::jsonb" : "u.val";
+		this.read = READ.formatted(this.qualified);
+		this.readMany = READ_MANY.formatted(this.qualified);
+		// Without the version guard every upsert replaces the row, as the reference's statement does.
+		// With it, a write applies only if its version is not lower than the stored one, except an
+		// unversioned write (version 0 or less), which applies its value; either way the stored version
+		// never goes down. AT_LEAST is for writes that PendingWrite.coalesce combined.
+		this.upsertReplace = UPSERT.formatted(this.qualified, value, "EXCLUDED.version");
+		this.upsertAtLeast = UPSERT.formatted(this.qualified, value, "GREATEST(t.version, EXCLUDED.version)");
+		this.upsertVersioned = UPSERT.formatted(this.qualified, value, "GREATEST(t.version, EXCLUDED.version)"
+				+ " WHERE EXCLUDED.version >= t.version OR EXCLUDED.version <= 0 OR t.version IS NULL");
+		this.conditionalUpsert = CONDITIONAL_UPSERT.formatted(this.qualified, value);
+		this.lockRows = LOCK_ROWS.formatted(this.qualified);
+		this.delete = DELETE.formatted(this.qualified);
+		this.isEmpty = IS_EMPTY.formatted(this.qualified);
+		this.lockTable = LOCK_TABLE.formatted(this.qualified);
+		this.dropTable = DROP_TABLE.formatted(this.qualified);
+	}
+
+	/** The table's name, qualified and quoted, for messages and {@link #TABLE_EXISTS}. */
+	String qualified() {
+		return this.qualified;
+	}
+
+	/** The key of the table's {@link #TABLE_LOCK}: {@code <schema>.<table>}, unquoted, as every process of ours builds it. */
+	String tableLockKey() {
+		return this.tableLockKey;
+	}
+
+	/** One record by id: version and value. */
+	String read() {
+		return this.read;
+	}
+
+	/** Records by an array of ids: id, version (NULL as 0) and value. */
+	String readMany() {
+		return this.readMany;
+	}
+
+	/**
+	 * The multi-row upsert of a batch, ids, versions and values as three arrays.
+	 * @param guard what a write does to a stored row of a higher version
+	 * @return the statement
+	 */
+	String upsert(PendingWrite.Guard guard) {
+		return switch (guard) {
+			case REPLACE -> this.upsertReplace;
+			case AT_LEAST -> this.upsertAtLeast;
+			case VERSIONED -> this.upsertVersioned;
+		};
+	}
+
+	/**
+	 * The conditional upsert of a batch: ids, expected versions, new versions and values as four
+	 * arrays; those expecting -1 insert unless the record exists, the others update it where its
+	 * version (NULL as 0) is the expected one. Returns the ids that applied.
+	 */
+	String conditionalUpsert() {
+		return this.conditionalUpsert;
+	}
+
+	/** Locks the existing rows of an array of ids, in the array's order. */
+	String lockRows() {
+		return this.lockRows;
+	}
+
+	/** Deletes the records of an array of ids. */
+	String delete() {
+		return this.delete;
+	}
+
+	/** Whether the table has no row. */
+	String isEmpty() {
+		return this.isEmpty;
+	}
+
+	/** Locks the table against every other access until the transaction ends. */
+	String lockTable() {
+		return this.lockTable;
+	}
+
+	/** Drops the table. */
+	String dropTable() {
+		return this.dropTable;
+	}
+
+	/**
+	 * The statements of a store's tables (one schema, one column type), each table's expanded on first
+	 * use and kept while the table is among the most recently used ones.
+	 */
+	static final class Cache {
+
+		/** Tables whose statements are kept; one in use after that is expanded again. */
+		static final int MAX_TABLES = 1024;
+
+		private final String schema;
+
+		private final boolean useJsonb;
+
+		private final Map<String, RecordStatements> tables = new LinkedHashMap<>(64, 0.75f, true) {
+
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<String, RecordStatements> eldest) {
+				return size() > MAX_TABLES;
+			}
+
+		};
+
+		/**
+		 * The statements of a store's tables.
+		 * @param schema the store's (valid) schema
+		 * @param useJsonb whether new values are written to a jsonb column
+		 */
+		Cache(String schema, boolean useJsonb) {
+			this.schema = schema;
+			this.useJsonb = useJsonb;
+		}
+
+		/**
+		 * The statements of a table.
+		 * @param table a valid table name
+		 * @return its statements
+		 */
+		RecordStatements of(String table) {
+			synchronized (this.tables) {
+				return this.tables.computeIfAbsent(table, (name) -> new RecordStatements(this.schema, name, this.useJsonb));
+			}
+		}
+
+	}
+
+}

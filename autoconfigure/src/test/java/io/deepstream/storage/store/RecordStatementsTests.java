@@ -1,0 +1,68 @@
+package io.deepstream.storage.store;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RecordStatementsTests {
+
+	@Test
+	void aTableNameIsQuotedOnceAndNeverReadAsATemplate() {
+		RecordStatements sql = new RecordStatements("ds", "it's \"%s\" 100%", false);
+		assertThat(sql.qualified()).isEqualTo("\"ds\".\"it's \"\"%s\"\" 100%\"");
+		assertThat(sql.read()).isEqualTo("SELECT version, val::text FROM \"ds\".\"it's \"\"%s\"\" 100%\" WHERE id = ?");
+		assertThat(sql.delete()).isEqualTo("DELETE FROM \"ds\".\"it's \"\"%s\"\" 100%\" WHERE id = ANY (?::text[])");
+		assertThat(sql.dropTable()).isEqualTo("DROP TABLE \"ds\".\"it's \"\"%s\"\" 100%\"");
+		assertThat(sql.tableLockKey()).isEqualTo("ds.it's \"%s\" 100%");
+	}
+
+	@Test
+	void idsVersionsAndValuesAreAlwaysBindParameters() {
+		RecordStatements sql = new RecordStatements("ds", "cars", false);
+		for (PendingWrite.Guard guard : PendingWrite.Guard.values()) {
+			assertThat(sql.upsert(guard)).contains("unnest(?::text[], ?::int4[], ?::text[])").doesNotContain("'");
+		}
+		assertThat(sql.conditionalUpsert()).contains("unnest(?::text[], ?::int4[], ?::int4[], ?::text[])")
+			.doesNotContain("'");
+		assertThat(sql.readMany()).endsWith("WHERE id = ANY (?::text[])");
+		assertThat(sql.lockRows()).startsWith("SELECT 1 FROM unnest(?::text[]) WITH ORDINALITY");
+	}
+
+	@Test
+	void onlyTheVersionGuardsUpsertKeepsAHigherStoredVersion() {
+		RecordStatements sql = new RecordStatements("ds", "cars", false);
+		assertThat(sql.upsert(PendingWrite.Guard.REPLACE)).endsWith("version = EXCLUDED.version");
+		assertThat(sql.upsert(PendingWrite.Guard.AT_LEAST)).endsWith("version = GREATEST(t.version, EXCLUDED.version)");
+		assertThat(sql.upsert(PendingWrite.Guard.VERSIONED)).endsWith(
+				"WHERE EXCLUDED.version >= t.version OR EXCLUDED.version <= 0 OR t.version IS NULL");
+	}
+
+	@Test
+	void valuesGoToAJsonbColumnAsJsonb() {
+		assertThat(new RecordStatements("ds", "cars", true).upsert(PendingWrite.Guard.REPLACE)).contains("u.val::jsonb");
+		assertThat(new RecordStatements("ds", "cars", true).conditionalUpsert()).contains("val = u.val::jsonb");
+		assertThat(new RecordStatements("ds", "cars", false).upsert(PendingWrite.Guard.REPLACE)).doesNotContain("jsonb");
+	}
+
+	@Test
+	void theCacheExpandsATableOnce() {
+		RecordStatements.Cache cache = new RecordStatements.Cache("ds", false);
+		RecordStatements cars = cache.of("cars");
+		assertThat(cache.of("cars")).isSameAs(cars);
+		assertThat(cache.of("bikes").qualified()).isEqualTo("\"ds\".\"bikes\"");
+	}
+
+	@Test
+	void theCacheForgetsTheLeastRecentlyUsedTablesBeyondItsSize() {
+		RecordStatements.Cache cache = new RecordStatements.Cache("ds", false);
+		RecordStatements first = cache.of("t0");
+		RecordStatements second = cache.of("t1");
+		for (int i = 2; i <= RecordStatements.Cache.MAX_TABLES; i++) {
+			cache.of("t" + i);
+			cache.of("t1"); // kept in use
+		}
+		assertThat(cache.of("t1")).isSameAs(second);
+		assertThat(cache.of("t0")).isNotSameAs(first).usingRecursiveComparison().isEqualTo(first);
+	}
+
+}
