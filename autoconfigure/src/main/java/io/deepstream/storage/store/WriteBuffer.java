@@ -258,7 +258,9 @@ final class WriteBuffer {
 				queue.promoteSuccessors(writes);
 				queue.inFlight = true;
 				queue.backlog = false;
-				queue.missedSweep = false;
+				// What this sweep found but could not take (beyond a batch, or chained behind a write of
+				// it) missed it too.
+				queue.missedSweep = sweep && !queue.pending.isEmpty();
 				settled.add(table);
 				batches.add(new TableBatch(table, writes));
 			}

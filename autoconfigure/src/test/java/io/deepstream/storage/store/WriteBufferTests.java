@@ -69,6 +69,19 @@ class WriteBufferTests {
 	}
 
 	@Test
+	void writesASweepFoundButCouldNotTakeGoAsSoonAsTheBatchIsDone() throws Exception {
+		WriteBuffer small = new WriteBuffer(2, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
+		for (String id : List.of("a", "b", "c")) {
+			small.add(new RecordKey("t", id), PendingWrite.upsert(id, 1, "1"));
+		}
+		TableBatch first = small.take(true).get(0);
+		assertThat(first.writes()).hasSize(2);
+		small.done(first);
+		assertThat(small.take(false)).as("the write beyond the batch missed the sweep").singleElement()
+			.satisfies((batch) -> assertThat(batch.writes()).extracting(PendingWrite::id).containsExactly("c"));
+	}
+
+	@Test
 	void writesThatMissedASweepWhileTheirTableWasInFlightAreTakenWithoutWaitingForTheNextInterval() throws Exception {
 		this.buffer.add(new RecordKey("busy", "a"), PendingWrite.upsert("a", 1, "1"));
 		TableBatch inFlight = this.buffer.take(true).get(0);
