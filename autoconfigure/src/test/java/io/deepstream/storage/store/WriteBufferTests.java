@@ -70,7 +70,7 @@ class WriteBufferTests {
 
 	@Test
 	void writesASweepFoundButCouldNotTakeGoAsSoonAsTheBatchIsDone() throws Exception {
-		WriteBuffer small = new WriteBuffer(2, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
+		WriteBuffer small = new WriteBuffer(new FlushSignal(), 2, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
 		for (String id : List.of("a", "b", "c")) {
 			small.add(new RecordKey("t", id), PendingWrite.upsert(id, 1, "1"));
 		}
