@@ -241,7 +241,12 @@ final class WriteBuffer {
 					settled.add(table);
 					continue;
 				}
-				if (queue.inFlight || (!sweep && !queue.backlog && queue.pending.size() < this.maxBatchSize)) {
+				if (queue.inFlight) {
+					// These writes miss this sweep because of the batch in flight: they go as soon as it is done.
+					queue.missedSweep |= sweep;
+					continue;
+				}
+				if (!sweep && !queue.backlog && queue.pending.size() < this.maxBatchSize) {
 					continue;
 				}
 				List<PendingWrite> writes = new ArrayList<>(Math.min(queue.pending.size(), this.maxBatchSize));
@@ -253,6 +258,9 @@ final class WriteBuffer {
 				queue.promoteSuccessors(writes);
 				queue.inFlight = true;
 				queue.backlog = false;
+				// What this sweep found but could not take (beyond a batch, or chained behind a write of
+				// it) missed it too.
+				queue.missedSweep = sweep && !queue.pending.isEmpty();
 				settled.add(table);
 				batches.add(new TableBatch(table, writes));
 			}
@@ -278,11 +286,13 @@ final class WriteBuffer {
 
 	/**
 	 * Marks a batch finished (committed or failed): its writes stop being visible to reads and free
-	 * their room. Writes to the table that queued up meanwhile have waited for as long as the batch
-	 * took, so they are taken next without waiting for the write interval: under load the flusher
-	 * stays busy and batches grow with the backlog (group commit), while a table written to now and
-	 * then still has its writes coalesced for the whole interval. The caller completes the futures
-	 * afterwards, outside the lock.
+	 * their room. Writes to the table that missed a sweep (an interval's flush, {@code flushNow}) while
+	 * the batch was in flight have waited for longer than the interval, so they are taken next: under
+	 * load the flusher stays busy and batches grow with the backlog (group commit). Writes that queued
+	 * up meanwhile but missed no sweep wait for the next one, as any write does: a steady load that the
+	 * flusher keeps up with is written once per interval in a few large transactions, not in a stream
+	 * of small ones right after each commit. The caller completes the futures afterwards, outside the
+	 * lock.
 	 */
 	void done(TableBatch batch) {
 		hide(batch);
@@ -295,7 +305,7 @@ final class WriteBuffer {
 					this.queues.remove(batch.table());
 					this.ready.remove(batch.table());
 				}
-				else {
+				else if (queue.missedSweep) {
 					queue.backlog = true;
 					this.ready.add(batch.table());
 				}
@@ -337,8 +347,11 @@ final class WriteBuffer {
 
 		private boolean inFlight;
 
-		/** Whether the pending writes queued up while a batch was in flight, and go next. */
+		/** Whether the pending writes missed a sweep while a batch was in flight, and go next. */
 		private boolean backlog;
+
+		/** Whether a sweep passed this table over while its batch was in flight. */
+		private boolean missedSweep;
 
 		@Nullable PendingWrite last(String id) {
 			ArrayDeque<PendingWrite> chain = this.later.get(id);

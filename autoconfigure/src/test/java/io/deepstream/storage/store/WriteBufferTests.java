@@ -58,21 +58,47 @@ class WriteBufferTests {
 	}
 
 	@Test
-	void writesQueuedWhileTheirTableWasInFlightAreTakenWithoutWaitingForTheInterval() throws Exception {
+	void writesQueuedWhileTheirTableWasInFlightWaitForTheNextSweepLikeAnyOther() throws Exception {
+		this.buffer.add(new RecordKey("busy", "a"), PendingWrite.upsert("a", 1, "1"));
+		TableBatch inFlight = this.buffer.take(true).get(0);
+		this.buffer.add(new RecordKey("busy", "b"), PendingWrite.upsert("b", 1, "1"));
+		this.buffer.done(inFlight);
+		assertThat(this.buffer.take(false)).as("no sweep was missed: the writes wait for the interval").isEmpty();
+		assertThat(this.buffer.take(true)).singleElement()
+			.satisfies((batch) -> assertThat(batch.writes()).extracting(PendingWrite::id).containsExactly("b"));
+	}
+
+	@Test
+	void writesASweepFoundButCouldNotTakeGoAsSoonAsTheBatchIsDone() throws Exception {
+		WriteBuffer small = new WriteBuffer(new FlushSignal(), 2, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
+		for (String id : List.of("a", "b", "c")) {
+			small.add(new RecordKey("t", id), PendingWrite.upsert(id, 1, "1"));
+		}
+		TableBatch first = small.take(true).get(0);
+		assertThat(first.writes()).hasSize(2);
+		small.done(first);
+		assertThat(small.take(false)).as("the write beyond the batch missed the sweep").singleElement()
+			.satisfies((batch) -> assertThat(batch.writes()).extracting(PendingWrite::id).containsExactly("c"));
+	}
+
+	@Test
+	void writesThatMissedASweepWhileTheirTableWasInFlightAreTakenWithoutWaitingForTheNextInterval() throws Exception {
 		this.buffer.add(new RecordKey("busy", "a"), PendingWrite.upsert("a", 1, "1"));
 		TableBatch inFlight = this.buffer.take(true).get(0);
 		this.buffer.add(new RecordKey("busy", "b"), PendingWrite.upsert("b", 1, "1"));
 		this.buffer.add(new RecordKey("idle", "c"), PendingWrite.upsert("c", 1, "1"));
 		assertThat(this.buffer.take(false)).as("nothing is full, nothing waited for a batch").isEmpty();
+		assertThat(this.buffer.take(true)).as("the sweep takes the idle table; the busy one is in flight")
+			.extracting(TableBatch::table).containsExactly("idle");
+		this.buffer.add(new RecordKey("idle", "d"), PendingWrite.upsert("d", 1, "1"));
 		this.buffer.done(inFlight);
-		assertThat(this.buffer.take(false)).as("the backlog goes next, the idle table waits for the interval")
+		assertThat(this.buffer.take(false)).as("the backlog goes next; the idle table, in flight, waits")
 			.singleElement()
 			.satisfies((batch) -> {
 				assertThat(batch.table()).isEqualTo("busy");
 				assertThat(batch.writes()).extracting(PendingWrite::id).containsExactly("b");
 			});
 		assertThat(this.buffer.take(false)).isEmpty();
-		assertThat(this.buffer.take(true)).extracting(TableBatch::table).containsExactly("idle");
 	}
 
 	@Test
