@@ -2,7 +2,7 @@ package io.deepstream.storage.store;
 
 import java.util.concurrent.CompletableFuture;
 
-import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.RecordName;
 
 /**
  * Conditional writes checked by PostgreSQL in the statement of the write's batch: the store's
@@ -20,7 +20,7 @@ final class BatchCheckedWrites implements ConditionalWrites {
 	}
 
 	@Override
-	public CompletableFuture<StoredRecord> read(String name, RecordKey key) {
+	public CompletableFuture<StoredRecord> read(String name, RecordName recordName) {
 		// Read on the caller's thread, which gets a failure to read as an exception, as before.
 		return CompletableFuture.completedFuture(this.reader.get(name));
 	}
@@ -31,15 +31,15 @@ final class BatchCheckedWrites implements ConditionalWrites {
 	}
 
 	@Override
-	public CompletableFuture<Void> compareAndSet(String name, RecordKey key, int expectedVersion, int version,
+	public CompletableFuture<Void> compareAndSet(String name, RecordName recordName, int expectedVersion, int version,
 			String json) {
-		return this.intake.accept(key, PendingWrite.conditional(key.id(), expectedVersion, version, json));
+		return this.intake.accept(recordName, PendingWrite.conditional(recordName.id(), expectedVersion, version, json));
 	}
 
 	@Override
-	public StoredRecord afterConflict(RecordKey key, VersionConflictException conflict) {
+	public StoredRecord afterConflict(RecordName recordName, VersionConflictException conflict) {
 		// A write of the record still buffered is what the next attempt must build on.
-		StoredRecord buffered = this.reader.buffered(key);
+		StoredRecord buffered = this.reader.buffered(recordName);
 		return (buffered != null) ? buffered : conflict.getCurrent();
 	}
 

@@ -147,7 +147,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 
 	/**
 	 * Buffers a write of a record.
-	 * @param key the record name, {@code table/id} or an id of the default table
+	 * @param name the record name, {@code table/id} or an id of the default table
 	 * @param version the deepstream version to store
 	 * @param value the value: a {@link JsonNode} or any object Jackson can write (not null)
 	 * @return a future that completes once the write is committed, or fails with a
@@ -156,8 +156,8 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @throws InvalidRecordException for an invalid record name or value (nothing is buffered)
 	 * @throws BufferFullException if the buffer has no room
 	 */
-	public CompletableFuture<Void> set(String key, int version, Object value) {
-		return this.parts.intake().set(key, version, value);
+	public CompletableFuture<Void> set(String name, int version, Object value) {
+		return this.parts.intake().set(name, version, value);
 	}
 
 	/**
@@ -172,7 +172,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * When a deepstream server checks conditional writes instead ({@link #setConditionalWrites}), the
 	 * write goes to the server at once, not through the buffer, and must follow the server's rule:
 	 * {@code version == expectedVersion + 1}, a record that does not exist counting as version 0.
-	 * @param key the record name
+	 * @param name the record name
 	 * @param expectedVersion the version the record must have, {@code -1} for a record that must not exist
 	 * @param version the version to store
 	 * @param value the value: a {@link JsonNode} or any object Jackson can write (not null)
@@ -183,8 +183,8 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @throws InvalidRecordException for an invalid record name, value or expected version (nothing is buffered)
 	 * @throws BufferFullException if the buffer has no room
 	 */
-	public CompletableFuture<Void> compareAndSet(String key, int expectedVersion, int version, Object value) {
-		return this.parts.intake().compareAndSet(this.conditionalWrites, key, expectedVersion, version, value);
+	public CompletableFuture<Void> compareAndSet(String name, int expectedVersion, int version, Object value) {
+		return this.parts.intake().compareAndSet(this.conditionalWrites, name, expectedVersion, version, value);
 	}
 
 	/**
@@ -208,65 +208,65 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * still buffered included), applies {@code change} to its value, and writes the result at version
 	 * + 1 with {@link #compareAndSet}. When another writer got there first, {@code change} is applied
 	 * again to the record as that conflict found it, up to {@link #DEFAULT_UPDATE_ATTEMPTS} times.
-	 * @param key the record name
+	 * @param name the record name
 	 * @param change the new value from the current one (null when the record does not exist, which
 	 * is then written at version 0, or at version 1 when a deepstream server checks conditional writes,
 	 * see {@link #setConditionalWrites}); it may run more than once, on another thread, and must not block
 	 * @return a future of the record as written, failing with {@link VersionConflictException} when
 	 * every attempt met a conflict, or with what {@code change} or the write failed with
 	 */
-	public CompletableFuture<StoredRecord> update(String key, Function<@Nullable JsonNode, ?> change) {
-		return update(key, DEFAULT_UPDATE_ATTEMPTS, change);
+	public CompletableFuture<StoredRecord> update(String name, Function<@Nullable JsonNode, ?> change) {
+		return update(name, DEFAULT_UPDATE_ATTEMPTS, change);
 	}
 
 	/**
 	 * {@link #update(String, Function)} with a given number of attempts.
-	 * @param key the record name
+	 * @param name the record name
 	 * @param maxAttempts how many conditional writes to try, at least 1
 	 * @param change the new value from the current one
 	 * @return a future of the record as written
 	 */
-	public CompletableFuture<StoredRecord> update(String key, int maxAttempts, Function<@Nullable JsonNode, ?> change) {
-		return this.parts.updater().update(this.conditionalWrites, key, maxAttempts, change);
+	public CompletableFuture<StoredRecord> update(String name, int maxAttempts, Function<@Nullable JsonNode, ?> change) {
+		return this.parts.updater().update(this.conditionalWrites, name, maxAttempts, change);
 	}
 
 	/**
 	 * Reads a record, including a write of it that is still buffered.
-	 * @param key the record name
+	 * @param name the record name
 	 * @return the record, or {@link StoredRecord#MISSING} (version -1)
 	 */
-	public StoredRecord get(String key) {
-		return this.parts.reader().get(key);
+	public StoredRecord get(String name) {
+		return this.parts.reader().get(name);
 	}
 
 	/**
 	 * Reads a record's value as a given type.
 	 * @param <T> the type
-	 * @param key the record name
+	 * @param name the record name
 	 * @param type the class to convert the JSON value to
 	 * @return the value, or empty when the record does not exist
 	 */
-	public <T> Optional<T> get(String key, Class<T> type) {
-		return this.parts.reader().get(key, type);
+	public <T> Optional<T> get(String name, Class<T> type) {
+		return this.parts.reader().get(name, type);
 	}
 
 	/**
 	 * Buffers the deletion of a record. Deleting a table's last record drops the table and sends
 	 * DESTROY_TABLE.
-	 * @param key the record name
+	 * @param name the record name
 	 * @return a future that completes once the delete is committed
 	 */
-	public CompletableFuture<Void> delete(String key) {
-		return this.parts.intake().delete(key);
+	public CompletableFuture<Void> delete(String name) {
+		return this.parts.intake().delete(name);
 	}
 
 	/**
 	 * Deletes several records. All names are checked before any delete is buffered.
-	 * @param keys the record names
+	 * @param names the record names
 	 * @return a future that completes once every delete is committed
 	 */
-	public CompletableFuture<Void> deleteBulk(Collection<String> keys) {
-		return this.parts.intake().deleteBulk(keys);
+	public CompletableFuture<Void> deleteBulk(Collection<String> names) {
+		return this.parts.intake().deleteBulk(names);
 	}
 
 	/** Before a write enters the buffer: starts a store that was not started yet, refuses a closed one. */

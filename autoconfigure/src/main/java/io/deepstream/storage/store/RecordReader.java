@@ -3,7 +3,7 @@ package io.deepstream.storage.store;
 import java.util.List;
 import java.util.Optional;
 
-import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.RecordName;
 import io.deepstream.storage.core.SqlStates;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
@@ -37,16 +37,16 @@ final class RecordReader {
 	}
 
 	/** A record, a write of it still buffered included; {@link StoredRecord#MISSING} when absent. */
-	StoredRecord get(String key) {
-		RecordKey recordKey = RecordKey.parse(key, this.defaultTable);
-		StoredRecord buffered = buffered(recordKey);
+	StoredRecord get(String name) {
+		RecordName recordName = RecordName.parse(name, this.defaultTable);
+		StoredRecord buffered = buffered(recordName);
 		if (buffered != null) {
 			return buffered;
 		}
-		String sql = this.statements.of(recordKey.table()).read();
+		String sql = this.statements.of(recordName.table()).read();
 		try {
 			List<StoredRecord> rows = this.jdbc.query(sql,
-					(rs, row) -> new StoredRecord(rs.getInt(1), this.json.read(rs.getString(2))), recordKey.id());
+					(rs, row) -> new StoredRecord(rs.getInt(1), this.json.read(rs.getString(2))), recordName.id());
 			return rows.isEmpty() ? StoredRecord.MISSING : rows.get(0);
 		}
 		catch (DataAccessException ex) {
@@ -59,8 +59,8 @@ final class RecordReader {
 	}
 
 	/** A record's value as a type; empty when the record does not exist. */
-	<T> Optional<T> get(String key, Class<T> type) {
-		JsonNode value = get(key).value();
+	<T> Optional<T> get(String name, Class<T> type) {
+		JsonNode value = get(name).value();
 		return (value != null) ? Optional.of(this.json.convert(value, type)) : Optional.empty();
 	}
 
@@ -68,8 +68,8 @@ final class RecordReader {
 	 * The record as its latest write still buffered makes it ({@link StoredRecord#MISSING} for a
 	 * buffered delete), or null when no write of it is buffered.
 	 */
-	@Nullable StoredRecord buffered(RecordKey key) {
-		PendingWrite pending = this.buffer.visible(key);
+	@Nullable StoredRecord buffered(RecordName recordName) {
+		PendingWrite pending = this.buffer.visible(recordName);
 		if (pending == null) {
 			return null;
 		}

@@ -4,7 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
-import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.RecordName;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -30,24 +30,24 @@ final class RecordUpdater {
 	 * @throws IllegalArgumentException if {@code maxAttempts} is less than 1
 	 * @throws io.deepstream.storage.core.InvalidRecordException for an invalid record name
 	 */
-	CompletableFuture<StoredRecord> update(ConditionalWrites checker, String key, int maxAttempts,
+	CompletableFuture<StoredRecord> update(ConditionalWrites checker, String name, int maxAttempts,
 			Function<@Nullable JsonNode, ?> change) {
 		if (maxAttempts < 1) {
 			throw new IllegalArgumentException("maxAttempts must be at least 1, not " + maxAttempts);
 		}
-		RecordKey recordKey = RecordKey.parse(key, this.defaultTable);
-		return checker.read(key, recordKey)
-			.thenCompose((current) -> attempt(checker, key, recordKey, current, maxAttempts, change));
+		RecordName recordName = RecordName.parse(name, this.defaultTable);
+		return checker.read(name, recordName)
+			.thenCompose((current) -> attempt(checker, name, recordName, current, maxAttempts, change));
 	}
 
-	private CompletableFuture<StoredRecord> attempt(ConditionalWrites checker, String key, RecordKey recordKey,
+	private CompletableFuture<StoredRecord> attempt(ConditionalWrites checker, String name, RecordName recordName,
 			StoredRecord current, int attemptsLeft, Function<@Nullable JsonNode, ?> change) {
 		String text;
 		CompletableFuture<Void> written;
 		int version = checker.nextVersion(current);
 		try {
-			text = this.json.write(key, change.apply(current.value()));
-			written = checker.compareAndSet(key, recordKey, current.version(), version, text);
+			text = this.json.write(name, change.apply(current.value()));
+			written = checker.compareAndSet(name, recordName, current.version(), version, text);
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -60,8 +60,8 @@ final class RecordUpdater {
 			}
 			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
 			if (cause instanceof VersionConflictException conflict && attemptsLeft > 1) {
-				StoredRecord latest = checker.afterConflict(recordKey, conflict);
-				return attempt(checker, key, recordKey, latest, attemptsLeft - 1, change);
+				StoredRecord latest = checker.afterConflict(recordName, conflict);
+				return attempt(checker, name, recordName, latest, attemptsLeft - 1, change);
 			}
 			return CompletableFuture.<StoredRecord>failedFuture(cause);
 		}).thenCompose(Function.identity());

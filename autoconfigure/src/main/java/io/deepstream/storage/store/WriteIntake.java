@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.deepstream.storage.core.InvalidRecordException;
-import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.RecordName;
 
 /**
  * Takes the writes of {@link PostgresRecordStore} in, on the caller's thread: checks the record name
@@ -47,36 +47,36 @@ final class WriteIntake {
 	}
 
 	/** Buffers a write; see {@link PostgresRecordStore#set}. */
-	CompletableFuture<Void> set(String key, int version, Object value) {
-		RecordKey recordKey = RecordKey.parse(key, this.defaultTable);
-		String text = this.json.write(key, value);
-		return accept(recordKey, PendingWrite.upsert(recordKey.id(), version, text));
+	CompletableFuture<Void> set(String name, int version, Object value) {
+		RecordName recordName = RecordName.parse(name, this.defaultTable);
+		String text = this.json.write(name, value);
+		return accept(recordName, PendingWrite.upsert(recordName.id(), version, text));
 	}
 
 	/** Hands a conditional write to its checker; see {@link PostgresRecordStore#compareAndSet}. */
-	CompletableFuture<Void> compareAndSet(ConditionalWrites checker, String key, int expectedVersion, int version,
+	CompletableFuture<Void> compareAndSet(ConditionalWrites checker, String name, int expectedVersion, int version,
 			Object value) {
-		RecordKey recordKey = RecordKey.parse(key, this.defaultTable);
+		RecordName recordName = RecordName.parse(name, this.defaultTable);
 		if (expectedVersion < -1) {
-			throw new InvalidRecordException("Expected version of record '" + key + "' must be -1 (no record) or more, not "
+			throw new InvalidRecordException("Expected version of record '" + name + "' must be -1 (no record) or more, not "
 					+ expectedVersion);
 		}
-		String text = this.json.write(key, value);
-		return checker.compareAndSet(key, recordKey, expectedVersion, version, text);
+		String text = this.json.write(name, value);
+		return checker.compareAndSet(name, recordName, expectedVersion, version, text);
 	}
 
 	/** Buffers the deletion of a record; see {@link PostgresRecordStore#delete}. */
-	CompletableFuture<Void> delete(String key) {
-		RecordKey recordKey = RecordKey.parse(key, this.defaultTable);
-		return accept(recordKey, PendingWrite.delete(recordKey.id()));
+	CompletableFuture<Void> delete(String name) {
+		RecordName recordName = RecordName.parse(name, this.defaultTable);
+		return accept(recordName, PendingWrite.delete(recordName.id()));
 	}
 
 	/** Buffers the deletion of records, every name checked first; see {@link PostgresRecordStore#deleteBulk}. */
-	CompletableFuture<Void> deleteBulk(Collection<String> keys) {
-		List<RecordKey> parsed = keys.stream().map((key) -> RecordKey.parse(key, this.defaultTable)).toList();
+	CompletableFuture<Void> deleteBulk(Collection<String> names) {
+		List<RecordName> parsed = names.stream().map((name) -> RecordName.parse(name, this.defaultTable)).toList();
 		List<CompletableFuture<Void>> futures = new ArrayList<>(parsed.size());
-		for (RecordKey key : parsed) {
-			futures.add(accept(key, PendingWrite.delete(key.id())));
+		for (RecordName recordName : parsed) {
+			futures.add(accept(recordName, PendingWrite.delete(recordName.id())));
 		}
 		return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
 	}
@@ -87,10 +87,10 @@ final class WriteIntake {
 	 * @throws IllegalStateException if the store is closed
 	 * @throws BufferFullException if the buffer has no room
 	 */
-	CompletableFuture<Void> accept(RecordKey key, PendingWrite write) {
+	CompletableFuture<Void> accept(RecordName recordName, PendingWrite write) {
 		this.admission.admit();
 		try {
-			CompletableFuture<Void> future = this.buffer.add(key, write);
+			CompletableFuture<Void> future = this.buffer.add(recordName, write);
 			this.statistics.writesAccepted.increment();
 			return future;
 		}

@@ -19,7 +19,7 @@ final class Workload {
 		this.padding = "x".repeat(Math.max(0, valueBytes - JSON_OVERHEAD));
 	}
 
-	String key(int i) {
+	String name(int i) {
 		return "t" + (i % this.tables) + "/r" + i;
 	}
 

@@ -126,9 +126,13 @@ class ChangeEventsIT extends AbstractSampleIT {
 		assertThat(data.get("table").asString()).isEqualTo(table);
 		if (key != null) {
 			assertThat(data.get("key").asString()).isEqualTo(key);
+			assertThat(data.get("id").asString()).isEqualTo(key);
+			assertThat(data.get("recordName").asString()).isEqualTo(table + "/" + key);
 		}
 		else {
 			assertThat(data.has("key")).isFalse();
+			assertThat(data.has("id")).isFalse();
+			assertThat(data.has("recordName")).isFalse();
 		}
 	}
 
