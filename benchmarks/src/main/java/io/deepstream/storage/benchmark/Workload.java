@@ -28,7 +28,7 @@ final class Workload {
 	}
 
 	/**
-	 * The record index of an id written by {@link #key}.
+	 * The record index of an id written by {@link #name}.
 	 * @param id {@code r<i>}
 	 * @return {@code i}
 	 */
