@@ -1,9 +1,9 @@
 // Drives the reference connector (@deepstream/storage-postgres) for ReferenceInteropIT.
 // Usage: node reference.js <command> [args...]; connection from PG_URL-style env: PGHOST, PGPORT,
 // PGUSER, PGPASSWORD, PGDATABASE, and DS_SCHEMA. Prints one JSON line per result.
-//   get <key>                      -> {"version":n,"value":...}
-//   set <key> <version> <json>     -> {"ok":true} once the reference's write callback fired
-//   delete <key>                   -> {"ok":true}
+//   get <name>                     -> {"version":n,"value":...}
+//   set <name> <version> <json>    -> {"ok":true} once the reference's write callback fired
+//   delete <name>                  -> {"ok":true}
 //   listen <millis>                -> {"ready":true}, then one line per notification, for <millis>
 const { Connector } = require('@deepstream/storage-postgres')
 const [command, ...args] = process.argv.slice(2)

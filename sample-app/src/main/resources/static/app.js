@@ -88,8 +88,8 @@ function refreshAll() {
 function log(change) {
 	const item = element('li');
 	const where = change.event === 'MISSED' ? `schema ${change.schema}: reloading`
-		: change.event === 'NOT_ANNOUNCED' ? `${change.table} / ${change.key}: a deepstream server was not told; its clients may see an old version`
-			: change.key !== undefined ? `${change.table} / ${change.key}` : change.table;
+		: change.event === 'NOT_ANNOUNCED' ? `${change.table} / ${change.id}: a deepstream server was not told; its clients may see an old version`
+			: change.id !== undefined ? `${change.table} / ${change.id}` : change.table;
 	item.append(element('span', new Date().toLocaleTimeString(), 'time'), element('span', change.event, 'kind'),
 		element('span', where));
 	const changes = $('changes');
@@ -108,7 +108,7 @@ function onChange(change) {
 	}
 	soon(loadTables);
 	if (change.table === selected) {
-		if (change.key !== undefined) changedIds.add(change.key);
+		if (change.id !== undefined) changedIds.add(change.id);
 		soon(loadRecords);
 	}
 }

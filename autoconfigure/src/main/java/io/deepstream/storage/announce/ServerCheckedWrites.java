@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import io.deepstream.storage.core.InvalidRecordException;
-import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.RecordName;
 import io.deepstream.storage.store.ConditionalWrites;
 import io.deepstream.storage.store.RecordWriteException;
 import io.deepstream.storage.store.StoredRecord;
@@ -90,7 +90,7 @@ public final class ServerCheckedWrites implements ConditionalWrites {
 	}
 
 	@Override
-	public CompletableFuture<StoredRecord> read(String name, RecordKey key) {
+	public CompletableFuture<StoredRecord> read(String name, RecordName recordName) {
 		ObjectNode message = message("read", name);
 		return send(name, message).thenApply((entry) -> {
 			if (entry.path("success").asBoolean(false)) {
@@ -110,7 +110,7 @@ public final class ServerCheckedWrites implements ConditionalWrites {
 	}
 
 	@Override
-	public CompletableFuture<Void> compareAndSet(String name, RecordKey key, int expectedVersion, int version, String json) {
+	public CompletableFuture<Void> compareAndSet(String name, RecordName recordName, int expectedVersion, int version, String json) {
 		if (version != nextVersion(new StoredRecord(expectedVersion, null))) {
 			throw new InvalidRecordException("Record '" + name + "': the deepstream server that checks conditional writes"
 					+ " accepts only version " + nextVersion(new StoredRecord(expectedVersion, null)) + " on top of version "
@@ -132,14 +132,14 @@ public final class ServerCheckedWrites implements ConditionalWrites {
 			}
 			int event = entry.path("errorEvent").asInt(-1);
 			if (event == VERSION_EXISTS && entry.has("currentVersion")) {
-				return CompletableFuture.<Void>failedFuture(new VersionConflictException(key, expectedVersion,
+				return CompletableFuture.<Void>failedFuture(new VersionConflictException(recordName, expectedVersion,
 						new StoredRecord(entry.get("currentVersion").asInt(), entry.get("currentData"))));
 			}
 			if (event == VERSION_EXISTS || event == INVALID_VERSION) {
 				// The answer does not carry the record as the server has it (INVALID_VERSION echoes the
 				// version asked for): read it.
-				return read(name, key).thenCompose((current) -> CompletableFuture
-					.<Void>failedFuture(new VersionConflictException(key, expectedVersion, current)));
+				return read(name, recordName).thenCompose((current) -> CompletableFuture
+					.<Void>failedFuture(new VersionConflictException(recordName, expectedVersion, current)));
 			}
 			return CompletableFuture.<Void>failedFuture(refused(name, "write", entry));
 		});

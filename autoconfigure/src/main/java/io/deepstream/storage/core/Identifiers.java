@@ -24,18 +24,18 @@ public final class Identifiers {
 	 * Checks a table name: not empty, valid Unicode, at most 63 bytes of UTF-8, no {@code :} (it would
 	 * make the notification payload {@code INSERT:<table>:<id>} ambiguous) and no NUL.
 	 * @param table the table name
-	 * @param key the record name it came from, named in the error
+	 * @param recordName the record name it came from, named in the error
 	 * @return the table name
-	 * @throws InvalidRecordException naming the key and the rule that was broken
+	 * @throws InvalidRecordException naming the record name and the rule that was broken
 	 */
-	public static String requireValidTable(String table, String key) {
+	public static String requireValidTable(String table, String recordName) {
 		String problem = problem(table);
 		if (problem == null && table.indexOf(':') >= 0) {
 			problem = "must not contain ':'";
 		}
 		if (problem != null) {
 			throw new InvalidRecordException(
-					"Invalid table name '" + printable(table) + "' in record name '" + printable(key) + "': " + problem);
+					"Invalid table name '" + printable(table) + "' in record name '" + printable(recordName) + "': " + problem);
 		}
 		return table;
 	}

@@ -1,68 +1,43 @@
 package io.deepstream.storage.core;
 
 /**
- * A record name split as the reference splits it: at the first {@code /} into table and id; a name
- * without {@code /} lives in the default table.
+ * A record name split into table and id.
  *
  * @param table the table (validated)
- * @param id the id inside the table (any valid Unicode but NUL, at most {@link #MAX_ID_BYTES} bytes of UTF-8)
+ * @param id the id inside the table
+ * @deprecated since 0.1.0 for removal: deepstream's word is the record name; use {@link RecordName}
  */
+@Deprecated(since = "0.1.0", forRemoval = true)
 public record RecordKey(String table, String id) {
 
-	/**
-	 * PostgreSQL rejects a NOTIFY payload of 8000 bytes or more; the longest record payload is
-	 * {@code UPDATE:<table>:<id>}.
-	 */
-	public static final int MAX_PAYLOAD_BYTES = 7999;
+	/** @deprecated since 0.1.0 for removal: use {@link RecordName#MAX_PAYLOAD_BYTES} */
+	@Deprecated(since = "0.1.0", forRemoval = true)
+	public static final int MAX_PAYLOAD_BYTES = RecordName.MAX_PAYLOAD_BYTES;
 
-	/**
-	 * The longest id, in bytes of UTF-8, that the primary key can always hold: a B-tree entry may take
-	 * at most 2704 bytes (a third of a page), of which an entry header and a text header take 12.
-	 * PostgreSQL compresses longer values and accepts those that then fit, so whether a longer id can
-	 * be written would depend on its content; it is rejected instead, before it fails a whole batch.
-	 * With a table name of at most 63 bytes, this also keeps every notification payload far below
-	 * {@link #MAX_PAYLOAD_BYTES}.
-	 */
-	public static final int MAX_ID_BYTES = 2692;
+	/** @deprecated since 0.1.0 for removal: use {@link RecordName#MAX_ID_BYTES} */
+	@Deprecated(since = "0.1.0", forRemoval = true)
+	public static final int MAX_ID_BYTES = RecordName.MAX_ID_BYTES;
 
 	/**
 	 * Parses and validates a record name.
 	 * @param key the record name, such as {@code cars/bmw}
 	 * @param defaultTable the table for names without {@code /}
-	 * @return the key
+	 * @return the table and id
 	 * @throws InvalidRecordException if the name, its table or its id breaks a rule
+	 * @deprecated since 0.1.0 for removal: use {@link RecordName#parse}
 	 */
+	@Deprecated(since = "0.1.0", forRemoval = true)
 	public static RecordKey parse(String key, String defaultTable) {
-		if (key == null) {
-			throw new InvalidRecordException("Record name must not be null");
-		}
-		int slash = key.indexOf('/');
-		String table = (slash < 0) ? defaultTable : key.substring(0, slash);
-		String id = (slash < 0) ? key : key.substring(slash + 1);
-		Identifiers.requireValidTable(table, key);
-		if (id.isEmpty()) {
-			throw new InvalidRecordException("Invalid record name '" + Identifiers.printable(key) + "': the id must not be empty");
-		}
-		if (id.indexOf('\0') >= 0) {
-			throw new InvalidRecordException("Invalid record name '" + Identifiers.printable(key) + "': the id must not contain NUL");
-		}
-		int surrogate = Identifiers.unpairedSurrogate(id);
-		if (surrogate >= 0) {
-			throw new InvalidRecordException("Invalid record name '" + Identifiers.printable(key) + "': the id "
-					+ Identifiers.unpairedSurrogateProblem(id, surrogate));
-		}
-		int idBytes = Identifiers.utf8Length(id);
-		if (idBytes > MAX_ID_BYTES) {
-			throw new InvalidRecordException("Invalid record name '" + Identifiers.printable(key) + "': the id is "
-					+ idBytes + " bytes of UTF-8, PostgreSQL's primary key holds at most " + MAX_ID_BYTES + " (shorten the id)");
-		}
-		return new RecordKey(table, id);
+		RecordName name = RecordName.parse(key, defaultTable);
+		return new RecordKey(name.table(), name.id());
 	}
 
 	/**
 	 * The full record name, {@code table/id}.
 	 * @return the record name
+	 * @deprecated since 0.1.0 for removal: use {@link RecordName#name()}
 	 */
+	@Deprecated(since = "0.1.0", forRemoval = true)
 	public String name() {
 		return this.table + '/' + this.id;
 	}

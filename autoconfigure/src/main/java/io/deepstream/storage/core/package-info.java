@@ -1,6 +1,6 @@
 /**
  * Pieces shared by the record store, the schema initializer and the listener: the one place
- * where identifiers are validated and quoted, record keys, notification kinds and switches.
+ * where identifiers are validated and quoted, record names, notification kinds and switches.
  */
 @NullMarked
 package io.deepstream.storage.core;

@@ -29,16 +29,27 @@ public abstract class RecordChangeEvent extends StorageChangeEvent {
 	}
 
 	/**
-	 * The full record name.
+	 * The full record name, what deepstream calls {@code recordName}.
 	 * @return {@code table/id}
 	 */
-	public String getKey() {
+	public String getRecordName() {
 		return getTable() + '/' + this.id;
+	}
+
+	/**
+	 * The full record name.
+	 * @return {@code table/id}
+	 * @deprecated since 0.1.0 for removal: deepstream's word is the record name; use {@link #getRecordName()}
+	 */
+	@Deprecated(since = "0.1.0", forRemoval = true)
+	public String getKey() {
+		return getRecordName();
 	}
 
 	@Override
 	public String toString() {
-		return getClass().getSimpleName() + "[schema=" + getSchema() + ", key=" + getKey() + "]";
+		// "key=" as before: logs and tests that read it keep working.
+		return getClass().getSimpleName() + "[schema=" + getSchema() + ", key=" + getRecordName() + "]";
 	}
 
 }

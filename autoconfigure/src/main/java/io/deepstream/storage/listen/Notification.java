@@ -27,8 +27,18 @@ public record Notification(ChangeKind kind, String schema, String table, @Nullab
 	 * The full record name, {@code table/id}, as deepstream knows the record.
 	 * @return the record name, or null for CREATE_TABLE and DESTROY_TABLE
 	 */
-	public @Nullable String key() {
+	public @Nullable String recordName() {
 		return (this.id != null) ? this.table + '/' + this.id : null;
+	}
+
+	/**
+	 * The full record name, {@code table/id}.
+	 * @return the record name, or null for CREATE_TABLE and DESTROY_TABLE
+	 * @deprecated since 0.1.0 for removal: deepstream's word is the record name; use {@link #recordName()}
+	 */
+	@Deprecated(since = "0.1.0", forRemoval = true)
+	public @Nullable String key() {
+		return recordName();
 	}
 
 }

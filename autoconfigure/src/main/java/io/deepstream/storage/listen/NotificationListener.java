@@ -20,7 +20,7 @@ import org.springframework.context.SmartLifecycle;
  * <pre>{@code
  * NotificationListener listener = new NotificationListener(
  *         ListenerConnectionFactory.of("jdbc:postgresql://db/app", "user", "secret"), ListenerOptions.defaults());
- * listener.subscribe((notification) -> System.out.println(notification.kind() + " " + notification.key()));
+ * listener.subscribe((notification) -> System.out.println(notification.kind() + " " + notification.recordName()));
  * listener.onMissedNotifications((missed) -> resync(missed.schemas()));
  * listener.start();
  * ...

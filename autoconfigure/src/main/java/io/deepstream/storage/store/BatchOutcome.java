@@ -32,7 +32,7 @@ record BatchOutcome(@Nullable DataAccessException failure, Map<PendingWrite, Sto
 				write.complete();
 			}
 			else {
-				write.fail(new VersionConflictException(write.key(batch.table()), write.expected(), current));
+				write.fail(new VersionConflictException(write.recordName(batch.table()), write.expected(), current));
 			}
 		}
 	}

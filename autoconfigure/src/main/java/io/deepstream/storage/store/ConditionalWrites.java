@@ -2,7 +2,7 @@ package io.deepstream.storage.store;
 
 import java.util.concurrent.CompletableFuture;
 
-import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.RecordName;
 
 /**
  * Who checks a conditional write ({@link PostgresRecordStore#compareAndSet compareAndSet} and
@@ -20,10 +20,10 @@ public interface ConditionalWrites {
 	/**
 	 * Reads the record as the checker sees it: what a conditional write is checked against.
 	 * @param name the record name as the caller gave it
-	 * @param key the record name parsed
+	 * @param recordName the record name parsed
 	 * @return a future of the record ({@link StoredRecord#MISSING} if there is none)
 	 */
-	CompletableFuture<StoredRecord> read(String name, RecordKey key);
+	CompletableFuture<StoredRecord> read(String name, RecordName recordName);
 
 	/**
 	 * The version a write on top of {@code current} must have.
@@ -35,7 +35,7 @@ public interface ConditionalWrites {
 	/**
 	 * Writes the value if the record's version is {@code expectedVersion} when the checker checks.
 	 * @param name the record name as the caller gave it
-	 * @param key the record name parsed
+	 * @param recordName the record name parsed
 	 * @param expectedVersion the version the record must have ({@code -1}: it must not exist)
 	 * @param version the version to write
 	 * @param json the value as JSON text
@@ -44,15 +44,15 @@ public interface ConditionalWrites {
 	 * @throws io.deepstream.storage.core.InvalidRecordException when the versions break the checker's
 	 * rule (nothing is written)
 	 */
-	CompletableFuture<Void> compareAndSet(String name, RecordKey key, int expectedVersion, int version, String json);
+	CompletableFuture<Void> compareAndSet(String name, RecordName recordName, int expectedVersion, int version, String json);
 
 	/**
 	 * The record to try again on after a conflict: by default the one the conflict carried.
-	 * @param key the record name parsed
+	 * @param recordName the record name parsed
 	 * @param conflict the conflict
 	 * @return the record as it is now
 	 */
-	default StoredRecord afterConflict(RecordKey key, VersionConflictException conflict) {
+	default StoredRecord afterConflict(RecordName recordName, VersionConflictException conflict) {
 		return conflict.getCurrent();
 	}
 

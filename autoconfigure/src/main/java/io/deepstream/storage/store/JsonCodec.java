@@ -45,34 +45,34 @@ final class JsonCodec {
 
 	/**
 	 * Serialises a value.
-	 * @param key the record name, for the error message
+	 * @param name the record name, for the error message
 	 * @param value a Jackson tree, a JSON string already serialised as a {@link JsonNode}, or any object
 	 * Jackson can write
 	 * @return the JSON text
 	 * @throws InvalidRecordException for a null value, one Jackson cannot write, or (with jsonb) one
 	 * containing the NUL character, which jsonb cannot store
 	 */
-	String write(String key, @Nullable Object value) {
+	String write(String name, @Nullable Object value) {
 		if (value == null || (value instanceof JsonNode node && (node.isNull() || node.isMissingNode()))) {
-			throw new InvalidRecordException("Value of record '" + key + "' must not be null");
+			throw new InvalidRecordException("Value of record '" + name + "' must not be null");
 		}
 		String json;
 		try {
 			json = this.mapper.writeValueAsString(value);
 		}
 		catch (JacksonException ex) {
-			throw new InvalidRecordException("Value of record '" + key + "' cannot be written as JSON: " + ex.getOriginalMessage(), ex);
+			throw new InvalidRecordException("Value of record '" + name + "' cannot be written as JSON: " + ex.getOriginalMessage(), ex);
 		}
 		int surrogate = Identifiers.unpairedSurrogate(json);
 		if (surrogate >= 0) {
-			throw new InvalidRecordException("Value of record '" + key + "' "
+			throw new InvalidRecordException("Value of record '" + name + "' "
 					+ Identifiers.unpairedSurrogateProblem(json, surrogate) + " of its JSON text");
 		}
 		if (this.jsonb && containsEscapedNul(json)) {
-			throw new InvalidRecordException("Value of record '" + key
+			throw new InvalidRecordException("Value of record '" + name
 					+ "' contains the character U+0000, which a jsonb column cannot store");
 		}
-		requireReadable(key, json);
+		requireReadable(name, json);
 		return json;
 	}
 
@@ -80,7 +80,7 @@ final class JsonCodec {
 	 * Reads the JSON text as {@link #read} will, token by token, and for jsonb checks what PostgreSQL
 	 * will make of it.
 	 */
-	private void requireReadable(String key, String json) {
+	private void requireReadable(String name, String json) {
 		// The tokenizer enforces the read constraints, except on strings it skips: those are only
 		// decoded where one could be too long, or (for jsonb) could hold an escaped lone surrogate.
 		boolean decodeStrings = this.jsonb
@@ -88,20 +88,20 @@ final class JsonCodec {
 		try (JsonParser parser = this.mapper.createParser(json)) {
 			for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
 				if (this.jsonb && token == JsonToken.VALUE_NUMBER_FLOAT) {
-					requireStorableInJsonb(key, parser.getDecimalValue());
+					requireStorableInJsonb(name, parser.getDecimalValue());
 				}
 				else if (decodeStrings && (token == JsonToken.VALUE_STRING || token == JsonToken.PROPERTY_NAME)) {
 					String text = parser.getString();
 					int surrogate = this.jsonb ? Identifiers.unpairedSurrogate(text) : -1;
 					if (surrogate >= 0) {
-						throw new InvalidRecordException("Value of record '" + key + "' has a string that "
+						throw new InvalidRecordException("Value of record '" + name + "' has a string that "
 								+ Identifiers.unpairedSurrogateProblem(text, surrogate) + ", which a jsonb column cannot store");
 					}
 				}
 			}
 		}
 		catch (JacksonException ex) {
-			throw new InvalidRecordException("Value of record '" + key + "' could not be read back from its JSON text: "
+			throw new InvalidRecordException("Value of record '" + name + "' could not be read back from its JSON text: "
 					+ ex.getOriginalMessage(), ex);
 		}
 	}
@@ -110,7 +110,7 @@ final class JsonCodec {
 	 * jsonb stores a number as {@code numeric}: at most 131072 digits before the decimal point and
 	 * 16383 after, returned in plain notation, which must be short enough to read again.
 	 */
-	private void requireStorableInJsonb(String key, BigDecimal number) {
+	private void requireStorableInJsonb(String name, BigDecimal number) {
 		long scale = number.scale();
 		long integerDigits = Math.max(1, (long) number.precision() - scale);
 		long fractionDigits = Math.max(0, scale);
@@ -128,7 +128,7 @@ final class JsonCodec {
 		}
 		if (problem != null) {
 			String shown = number.toString();
-			throw new InvalidRecordException("Value of record '" + key + "' has a number ("
+			throw new InvalidRecordException("Value of record '" + name + "' has a number ("
 					+ ((shown.length() > 40) ? shown.substring(0, 40) + "..." : shown) + ") that " + problem);
 		}
 	}

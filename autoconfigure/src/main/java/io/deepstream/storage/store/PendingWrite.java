@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.RecordName;
 
 import org.jspecify.annotations.Nullable;
 
@@ -63,8 +63,8 @@ final class PendingWrite {
 	 */
 	private int callers;
 
-	/** The key under which the buffer made this write visible to reads; set when it is buffered. */
-	private @Nullable RecordKey key;
+	/** The record name under which the buffer made this write visible to reads; set when it is buffered. */
+	private @Nullable RecordName recordName;
 
 	private boolean settled;
 
@@ -201,17 +201,17 @@ final class PendingWrite {
 	}
 
 	/**
-	 * Remembers the key this write is buffered under, so that the buffer removes it from its read
-	 * index with the very key instance it was put with (no new key, and an identity match).
+	 * Remembers the record name this write is buffered under, so that the buffer removes it from its
+	 * read index with the very instance it was put with (no new one, and an identity match).
 	 */
-	void bufferedAs(RecordKey key) {
-		this.key = key;
+	void bufferedAs(RecordName recordName) {
+		this.recordName = recordName;
 	}
 
-	/** The key this write was buffered under (see {@link #bufferedAs}), or one made from the table. */
-	RecordKey key(String table) {
-		RecordKey buffered = this.key;
-		return (buffered != null) ? buffered : new RecordKey(table, this.id);
+	/** The record name this write was buffered under (see {@link #bufferedAs}), or one made from the table. */
+	RecordName recordName(String table) {
+		RecordName buffered = this.recordName;
+		return (buffered != null) ? buffered : new RecordName(table, this.id);
 	}
 
 	/** The JSON text, or null for a delete. */

@@ -1,28 +1,22 @@
 package io.deepstream.storage.store;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
 
 import io.deepstream.storage.core.InvalidRecordException;
-import io.deepstream.storage.core.RecordKey;
-import io.deepstream.storage.core.SqlStates;
-import io.deepstream.storage.schema.SchemaInitializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -65,25 +59,13 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 
 	private final DataSource dataSource;
 
-	private final JdbcTemplate jdbc;
-
 	private final RecordStoreOptions options;
 
-	private final JsonCodec json;
-
-	private final RecordStatements.Cache statements;
-
-	private final WriteBuffer buffer;
-
-	private final StoreStatistics statistics;
-
-	private final BatchFlusher flusher;
-
-	private final SchemaAdministration administration;
+	private final RecordStoreParts parts;
 
 	private final boolean initializeSchemaOnStart;
 
-	private volatile ConditionalWrites conditionalWrites = new CheckedInBatch();
+	private volatile ConditionalWrites conditionalWrites;
 
 	private volatile State state = State.NEW;
 
@@ -139,20 +121,9 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 			RecordStoreObserver observer, boolean initializeSchemaOnStart, BatchFlusher.Threads flusherThreads) {
 		this.initializeSchemaOnStart = initializeSchemaOnStart;
 		this.dataSource = dataSource;
-		this.jdbc = new JdbcTemplate(dataSource);
 		this.options = options;
-		this.json = new JsonCodec(jsonMapper, options.useJsonb());
-		this.statements = new RecordStatements.Cache(options.schema(), options.useJsonb());
-		FlushSignal flushSignal = new FlushSignal();
-		this.buffer = new WriteBuffer(flushSignal, options.maxBatchSize(), options.maxBufferedWrites(),
-				options.whenBufferFull(), options.bufferFullTimeout(), options.versionGuard());
-		this.statistics = new StoreStatistics(this.buffer);
-		TableManager tables = new TableManager(dataSource, options, this.statements, this.statistics);
-		BatchWriter writer = new BatchWriter(dataSource, options, this.statements, tables, this.statistics, observer,
-				this.json);
-		this.flusher = new BatchFlusher(this.buffer, flushSignal, writer, options.writeInterval(), options.flushThreads(),
-				options.maxBatchSize(), flusherThreads);
-		this.administration = new SchemaAdministration(this.jdbc, new SchemaInitializer(dataSource));
+		this.parts = RecordStoreParts.wire(dataSource, jsonMapper, options, observer, flusherThreads, this::admitWrite);
+		this.conditionalWrites = this.parts.checkedInBatch();
 	}
 
 	/**
@@ -168,15 +139,15 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 			return;
 		}
 		if (this.initializeSchemaOnStart) {
-			this.administration.createSchema(this.options.schema());
+			this.parts.administration().createSchema(this.options.schema());
 		}
-		this.flusher.start();
+		this.parts.flusher().start();
 		this.state = State.RUNNING;
 	}
 
 	/**
 	 * Buffers a write of a record.
-	 * @param key the record name, {@code table/id} or an id of the default table
+	 * @param name the record name, {@code table/id} or an id of the default table
 	 * @param version the deepstream version to store
 	 * @param value the value: a {@link JsonNode} or any object Jackson can write (not null)
 	 * @return a future that completes once the write is committed, or fails with a
@@ -185,10 +156,8 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @throws InvalidRecordException for an invalid record name or value (nothing is buffered)
 	 * @throws BufferFullException if the buffer has no room
 	 */
-	public CompletableFuture<Void> set(String key, int version, Object value) {
-		RecordKey recordKey = RecordKey.parse(key, this.options.defaultTable());
-		String text = this.json.write(key, value);
-		return accept(recordKey, PendingWrite.upsert(recordKey.id(), version, text));
+	public CompletableFuture<Void> set(String name, int version, Object value) {
+		return this.parts.intake().set(name, version, value);
 	}
 
 	/**
@@ -203,7 +172,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * When a deepstream server checks conditional writes instead ({@link #setConditionalWrites}), the
 	 * write goes to the server at once, not through the buffer, and must follow the server's rule:
 	 * {@code version == expectedVersion + 1}, a record that does not exist counting as version 0.
-	 * @param key the record name
+	 * @param name the record name
 	 * @param expectedVersion the version the record must have, {@code -1} for a record that must not exist
 	 * @param version the version to store
 	 * @param value the value: a {@link JsonNode} or any object Jackson can write (not null)
@@ -214,14 +183,8 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @throws InvalidRecordException for an invalid record name, value or expected version (nothing is buffered)
 	 * @throws BufferFullException if the buffer has no room
 	 */
-	public CompletableFuture<Void> compareAndSet(String key, int expectedVersion, int version, Object value) {
-		RecordKey recordKey = RecordKey.parse(key, this.options.defaultTable());
-		if (expectedVersion < -1) {
-			throw new InvalidRecordException("Expected version of record '" + key + "' must be -1 (no record) or more, not "
-					+ expectedVersion);
-		}
-		String text = this.json.write(key, value);
-		return this.conditionalWrites.compareAndSet(key, recordKey, expectedVersion, version, text);
+	public CompletableFuture<Void> compareAndSet(String name, int expectedVersion, int version, Object value) {
+		return this.parts.intake().compareAndSet(this.conditionalWrites, name, expectedVersion, version, value);
 	}
 
 	/**
@@ -245,173 +208,74 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * still buffered included), applies {@code change} to its value, and writes the result at version
 	 * + 1 with {@link #compareAndSet}. When another writer got there first, {@code change} is applied
 	 * again to the record as that conflict found it, up to {@link #DEFAULT_UPDATE_ATTEMPTS} times.
-	 * @param key the record name
+	 * @param name the record name
 	 * @param change the new value from the current one (null when the record does not exist, which
 	 * is then written at version 0, or at version 1 when a deepstream server checks conditional writes,
 	 * see {@link #setConditionalWrites}); it may run more than once, on another thread, and must not block
 	 * @return a future of the record as written, failing with {@link VersionConflictException} when
 	 * every attempt met a conflict, or with what {@code change} or the write failed with
 	 */
-	public CompletableFuture<StoredRecord> update(String key, Function<@Nullable JsonNode, ?> change) {
-		return update(key, DEFAULT_UPDATE_ATTEMPTS, change);
+	public CompletableFuture<StoredRecord> update(String name, Function<@Nullable JsonNode, ?> change) {
+		return update(name, DEFAULT_UPDATE_ATTEMPTS, change);
 	}
 
 	/**
 	 * {@link #update(String, Function)} with a given number of attempts.
-	 * @param key the record name
+	 * @param name the record name
 	 * @param maxAttempts how many conditional writes to try, at least 1
 	 * @param change the new value from the current one
 	 * @return a future of the record as written
 	 */
-	public CompletableFuture<StoredRecord> update(String key, int maxAttempts, Function<@Nullable JsonNode, ?> change) {
-		if (maxAttempts < 1) {
-			throw new IllegalArgumentException("maxAttempts must be at least 1, not " + maxAttempts);
-		}
-		RecordKey recordKey = RecordKey.parse(key, this.options.defaultTable());
-		ConditionalWrites checker = this.conditionalWrites;
-		return checker.read(key, recordKey)
-			.thenCompose((current) -> attemptUpdate(checker, key, recordKey, current, maxAttempts, change));
-	}
-
-	private CompletableFuture<StoredRecord> attemptUpdate(ConditionalWrites checker, String key, RecordKey recordKey,
-			StoredRecord current, int attemptsLeft, Function<@Nullable JsonNode, ?> change) {
-		String text;
-		CompletableFuture<Void> written;
-		int version = checker.nextVersion(current);
-		try {
-			text = this.json.write(key, change.apply(current.value()));
-			written = checker.compareAndSet(key, recordKey, current.version(), version, text);
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
-		// The retry runs off the thread that settles the future (the flusher's, or the HTTP client's): it
-		// may wait for room in the buffer.
-		return written.handleAsync((done, failure) -> {
-			if (failure == null) {
-				return CompletableFuture.completedFuture(new StoredRecord(version, this.json.read(text)));
-			}
-			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
-			if (cause instanceof VersionConflictException conflict && attemptsLeft > 1) {
-				StoredRecord latest = checker.afterConflict(recordKey, conflict);
-				return attemptUpdate(checker, key, recordKey, latest, attemptsLeft - 1, change);
-			}
-			return CompletableFuture.<StoredRecord>failedFuture(cause);
-		}).thenCompose(Function.identity());
-	}
-
-	/** Conditional writes checked by PostgreSQL in the statement of the write's batch. */
-	private final class CheckedInBatch implements ConditionalWrites {
-
-		@Override
-		public CompletableFuture<StoredRecord> read(String name, RecordKey key) {
-			// Read on the caller's thread, which gets a failure to read as an exception, as before.
-			return CompletableFuture.completedFuture(get(name));
-		}
-
-		@Override
-		public int nextVersion(StoredRecord current) {
-			return current.version() + 1;
-		}
-
-		@Override
-		public CompletableFuture<Void> compareAndSet(String name, RecordKey key, int expectedVersion, int version,
-				String json) {
-			return accept(key, PendingWrite.conditional(key.id(), expectedVersion, version, json));
-		}
-
-		@Override
-		public StoredRecord afterConflict(RecordKey key, VersionConflictException conflict) {
-			// A write of the record still buffered is what the next attempt must build on.
-			PendingWrite pending = PostgresRecordStore.this.buffer.visible(key);
-			return (pending != null) ? visibleRecord(pending) : conflict.getCurrent();
-		}
-
-	}
-
-	private StoredRecord visibleRecord(PendingWrite pending) {
-		String text = pending.json();
-		return (text != null) ? new StoredRecord(pending.version(), this.json.read(text)) : StoredRecord.MISSING;
+	public CompletableFuture<StoredRecord> update(String name, int maxAttempts, Function<@Nullable JsonNode, ?> change) {
+		return this.parts.updater().update(this.conditionalWrites, name, maxAttempts, change);
 	}
 
 	/**
 	 * Reads a record, including a write of it that is still buffered.
-	 * @param key the record name
+	 * @param name the record name
 	 * @return the record, or {@link StoredRecord#MISSING} (version -1)
 	 */
-	public StoredRecord get(String key) {
-		RecordKey recordKey = RecordKey.parse(key, this.options.defaultTable());
-		PendingWrite pending = this.buffer.visible(recordKey);
-		if (pending != null) {
-			return visibleRecord(pending);
-		}
-		String sql = this.statements.of(recordKey.table()).read();
-		try {
-			List<StoredRecord> rows = this.jdbc.query(sql,
-					(rs, row) -> new StoredRecord(rs.getInt(1), this.json.read(rs.getString(2))), recordKey.id());
-			return rows.isEmpty() ? StoredRecord.MISSING : rows.get(0);
-		}
-		catch (DataAccessException ex) {
-			// A table that does not exist (yet, or any more) holds no records.
-			if (SqlStates.hasState(ex, SqlStates.UNDEFINED_TABLE)) {
-				return StoredRecord.MISSING;
-			}
-			throw ex;
-		}
+	public StoredRecord get(String name) {
+		return this.parts.reader().get(name);
 	}
 
 	/**
 	 * Reads a record's value as a given type.
 	 * @param <T> the type
-	 * @param key the record name
+	 * @param name the record name
 	 * @param type the class to convert the JSON value to
 	 * @return the value, or empty when the record does not exist
 	 */
-	public <T> Optional<T> get(String key, Class<T> type) {
-		JsonNode value = get(key).value();
-		return (value != null) ? Optional.of(this.json.convert(value, type)) : Optional.empty();
+	public <T> Optional<T> get(String name, Class<T> type) {
+		return this.parts.reader().get(name, type);
 	}
 
 	/**
 	 * Buffers the deletion of a record. Deleting a table's last record drops the table and sends
 	 * DESTROY_TABLE.
-	 * @param key the record name
+	 * @param name the record name
 	 * @return a future that completes once the delete is committed
 	 */
-	public CompletableFuture<Void> delete(String key) {
-		RecordKey recordKey = RecordKey.parse(key, this.options.defaultTable());
-		return accept(recordKey, PendingWrite.delete(recordKey.id()));
+	public CompletableFuture<Void> delete(String name) {
+		return this.parts.intake().delete(name);
 	}
 
 	/**
 	 * Deletes several records. All names are checked before any delete is buffered.
-	 * @param keys the record names
+	 * @param names the record names
 	 * @return a future that completes once every delete is committed
 	 */
-	public CompletableFuture<Void> deleteBulk(Collection<String> keys) {
-		List<RecordKey> parsed = keys.stream().map((key) -> RecordKey.parse(key, this.options.defaultTable())).toList();
-		List<CompletableFuture<Void>> futures = new ArrayList<>(parsed.size());
-		for (RecordKey key : parsed) {
-			futures.add(accept(key, PendingWrite.delete(key.id())));
-		}
-		return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+	public CompletableFuture<Void> deleteBulk(Collection<String> names) {
+		return this.parts.intake().deleteBulk(names);
 	}
 
-	private CompletableFuture<Void> accept(RecordKey key, PendingWrite write) {
+	/** Before a write enters the buffer: starts a store that was not started yet, refuses a closed one. */
+	private void admitWrite() {
 		if (this.state == State.NEW) {
 			start();
 		}
 		if (this.state != State.RUNNING) {
 			throw new IllegalStateException("The record store is closed");
-		}
-		try {
-			CompletableFuture<Void> future = this.buffer.add(key, write);
-			this.statistics.writesAccepted.increment();
-			return future;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new BufferFullException("Interrupted while waiting for room in the write buffer");
 		}
 	}
 
@@ -420,8 +284,8 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @return a future that completes when every write accepted so far is done
 	 */
 	public CompletableFuture<Void> flush() {
-		List<CompletableFuture<Void>> accepted = this.buffer.waitForAccepted();
-		this.flusher.flushNow();
+		List<CompletableFuture<Void>> accepted = this.parts.buffer().waitForAccepted();
+		this.parts.flusher().flushNow();
 		// A failed write fails its own caller; flush only reports that everything accepted is done.
 		return CompletableFuture.allOf(accepted.stream().map((future) -> future.exceptionally((ex) -> null))
 			.toArray(CompletableFuture[]::new));
@@ -432,7 +296,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @param name the schema name
 	 */
 	public void createSchema(String name) {
-		this.administration.createSchema(name);
+		this.parts.administration().createSchema(name);
 	}
 
 	/**
@@ -440,7 +304,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @param name the schema name
 	 */
 	public void destroySchema(String name) {
-		this.administration.destroySchema(name);
+		this.parts.administration().destroySchema(name);
 	}
 
 	/**
@@ -448,7 +312,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @return table name to row count, sorted by name
 	 */
 	public Map<String, Long> getSchemaOverview() {
-		return this.administration.getSchemaOverview(this.options.schema());
+		return this.parts.administration().getSchemaOverview(this.options.schema());
 	}
 
 	/**
@@ -457,7 +321,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @return table name to row count, sorted by name
 	 */
 	public Map<String, Long> getSchemaOverview(String schema) {
-		return this.administration.getSchemaOverview(schema);
+		return this.parts.administration().getSchemaOverview(schema);
 	}
 
 	/**
@@ -467,7 +331,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @return the rows, column name to value (empty for statements that return no rows)
 	 */
 	public List<Map<String, Object>> query(String sql, Object... args) {
-		return this.administration.query(sql, args);
+		return this.parts.administration().query(sql, args);
 	}
 
 	/** @return the options this store runs with */
@@ -477,7 +341,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 
 	/** @return running totals, for metrics and health */
 	public StoreStatistics statistics() {
-		return this.statistics;
+		return this.parts.statistics();
 	}
 
 	/** @return the data source this store writes through */
@@ -503,7 +367,7 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 			}
 		}
 		try {
-			this.flusher.close(this.options.closeTimeout());
+			this.parts.flusher().close(this.options.closeTimeout());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

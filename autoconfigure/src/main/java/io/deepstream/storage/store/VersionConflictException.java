@@ -1,6 +1,6 @@
 package io.deepstream.storage.store;
 
-import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.RecordName;
 import org.springframework.dao.OptimisticLockingFailureException;
 
 /**
@@ -20,13 +20,32 @@ public class VersionConflictException extends OptimisticLockingFailureException 
 
 	private final StoredRecord current;
 
-	public VersionConflictException(RecordKey key, int expectedVersion, StoredRecord current) {
-		super("Record " + key.table() + "/" + key.id() + " is at version " + current.version() + ", not at the expected "
-				+ expectedVersion + "; the conditional write was not applied");
-		this.table = key.table();
-		this.id = key.id();
+	/**
+	 * Creates the exception.
+	 * @param recordName the record
+	 * @param expectedVersion the version the write expected
+	 * @param current the record as it was found
+	 */
+	public VersionConflictException(RecordName recordName, int expectedVersion, StoredRecord current) {
+		super("Record " + recordName.table() + "/" + recordName.id() + " is at version " + current.version()
+				+ ", not at the expected " + expectedVersion + "; the conditional write was not applied");
+		this.table = recordName.table();
+		this.id = recordName.id();
 		this.expectedVersion = expectedVersion;
 		this.current = current;
+	}
+
+	/**
+	 * Creates the exception.
+	 * @param key the record
+	 * @param expectedVersion the version the write expected
+	 * @param current the record as it was found
+	 * @deprecated since 0.1.0 for removal: use {@link #VersionConflictException(RecordName, int, StoredRecord)}
+	 */
+	@Deprecated(since = "0.1.0", forRemoval = true)
+	@SuppressWarnings("removal")
+	public VersionConflictException(io.deepstream.storage.core.RecordKey key, int expectedVersion, StoredRecord current) {
+		this(new RecordName(key.table(), key.id()), expectedVersion, current);
 	}
 
 	/** @return the table of the record */
@@ -37,6 +56,11 @@ public class VersionConflictException extends OptimisticLockingFailureException 
 	/** @return the id of the record in its table */
 	public String getId() {
 		return this.id;
+	}
+
+	/** @return the record name, {@code table/id} */
+	public String getRecordName() {
+		return this.table + '/' + this.id;
 	}
 
 	/** @return the version the write expected ({@code -1}: that the record did not exist) */

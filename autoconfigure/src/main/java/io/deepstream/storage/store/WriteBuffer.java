@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.RecordName;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,7 +41,7 @@ final class WriteBuffer {
 	private final Set<String> ready = new LinkedHashSet<>();
 
 	/** The latest uncommitted write per record, for reads; entries leave when their write is done. */
-	private final Map<RecordKey, PendingWrite> visible = new ConcurrentHashMap<>();
+	private final Map<RecordName, PendingWrite> visible = new ConcurrentHashMap<>();
 
 	private final int maxBatchSize;
 
@@ -79,36 +79,36 @@ final class WriteBuffer {
 	 * @throws BufferFullException if there is no room (at once, or after the timeout)
 	 * @throws InterruptedException if interrupted while waiting for room
 	 */
-	CompletableFuture<Void> add(RecordKey key, PendingWrite write) throws InterruptedException {
+	CompletableFuture<Void> add(RecordName recordName, PendingWrite write) throws InterruptedException {
 		this.lock.lockInterruptibly();
 		try {
 			requireOpen();
-			PendingWrite last = lastWrite(key);
+			PendingWrite last = lastWrite(recordName);
 			PendingWrite merged = (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
 			if (merged == null) {
 				awaitRoom();
-				last = lastWrite(key);
+				last = lastWrite(recordName);
 				merged = (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
 			}
-			TableQueue queue = this.queues.computeIfAbsent(key.table(), (table) -> new TableQueue());
+			TableQueue queue = this.queues.computeIfAbsent(recordName.table(), (table) -> new TableQueue());
 			PendingWrite next;
 			if (merged != null && last != null) {
 				next = merged;
 				if (next != last) {
 					next.takeWaitersOf(last);
-					queue.replaceLast(key.id(), next);
+					queue.replaceLast(recordName.id(), next);
 				}
 			}
 			else {
 				next = write;
 				this.uncommitted++;
-				queue.append(key.id(), next, last != null);
+				queue.append(recordName.id(), next, last != null);
 			}
-			next.bufferedAs(key);
-			this.visible.put(key, next);
+			next.bufferedAs(recordName);
+			this.visible.put(recordName, next);
 			CompletableFuture<Void> future = next.addWaiter();
 			if (queue.pending.size() >= this.maxBatchSize) {
-				this.ready.add(key.table());
+				this.ready.add(recordName.table());
 				if (!queue.inFlight) {
 					this.flushSignal.raise();
 				}
@@ -121,9 +121,9 @@ final class WriteBuffer {
 	}
 
 	/** The newest queued (not in-flight) write of a record: the last of its chain, if it has one. */
-	private @Nullable PendingWrite lastWrite(RecordKey key) {
-		TableQueue queue = this.queues.get(key.table());
-		return (queue != null) ? queue.last(key.id()) : null;
+	private @Nullable PendingWrite lastWrite(RecordName recordName) {
+		TableQueue queue = this.queues.get(recordName.table());
+		return (queue != null) ? queue.last(recordName.id()) : null;
 	}
 
 	private void awaitRoom() throws InterruptedException {
@@ -177,7 +177,7 @@ final class WriteBuffer {
 				queue.later.values().forEach(queued::addAll);
 				for (PendingWrite write : queued) {
 					abandoned.add(write);
-					this.visible.remove(write.key(entry.getKey()), write);
+					this.visible.remove(write.recordName(entry.getKey()), write);
 				}
 				this.uncommitted -= queued.size();
 				queue.pending.clear();
@@ -217,8 +217,8 @@ final class WriteBuffer {
 	}
 
 	/** The latest uncommitted write of a record, if any. */
-	@Nullable PendingWrite visible(RecordKey key) {
-		return this.visible.get(key);
+	@Nullable PendingWrite visible(RecordName recordName) {
+		return this.visible.get(recordName);
 	}
 
 	/**
@@ -280,7 +280,7 @@ final class WriteBuffer {
 	 */
 	private void hide(TableBatch batch) {
 		for (PendingWrite write : batch.writes()) {
-			this.visible.remove(write.key(batch.table()), write);
+			this.visible.remove(write.recordName(batch.table()), write);
 		}
 	}
 

@@ -393,13 +393,13 @@ class DeepstreamStorageAutoConfigurationIT {
 
 		@EventListener(condition = "#event.table == 'cars'")
 		void onCar(RecordInsertedEvent event) {
-			this.cars.add(event.getKey());
+			this.cars.add(event.getRecordName());
 		}
 
 		@EventListener
 		void onAnyChange(StorageChangeEvent event) {
 			this.all.add(event.getKind() + " " + ((event instanceof io.deepstream.storage.event.RecordChangeEvent record)
-					? record.getKey() : event.getTable()));
+					? record.getRecordName() : event.getTable()));
 			this.threads.add(Thread.currentThread().getName());
 		}
 

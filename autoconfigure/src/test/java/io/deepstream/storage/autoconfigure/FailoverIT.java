@@ -117,7 +117,7 @@ class FailoverIT {
 						Map<String, String> stored = WriteLoad.rows(standby::connect, schema, TABLES);
 						List<WriteLoad.Write> lost = outcome.acknowledged()
 							.stream()
-							.filter((write) -> !write.json.equals(stored.get(write.key)))
+							.filter((write) -> !write.json.equals(stored.get(write.name)))
 							.toList();
 						outcome.assertVisibleFailures();
 						if (synchronous) {
@@ -127,7 +127,7 @@ class FailoverIT {
 							// PostgreSQL's promise with asynchronous replication: only writes committed (and
 							// acknowledged) before the crash can be missing, never a later one
 							assertThat(lost).allSatisfy((write) -> assertThat(write.committedAt).isLessThan(killed));
-							assertThat(lost).allSatisfy((write) -> assertThat(stored).doesNotContainKey(write.key));
+							assertThat(lost).allSatisfy((write) -> assertThat(stored).doesNotContainKey(write.name));
 						}
 						assertThat(outcome.acknowledged().size() - lost.size()).isGreaterThan(5000);
 

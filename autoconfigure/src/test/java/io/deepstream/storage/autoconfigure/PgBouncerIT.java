@@ -92,7 +92,7 @@ class PgBouncerIT {
 					.hasSize(500));
 				await().untilAsserted(() -> assertThat(events).filteredOn(RecordDeletedEvent.class::isInstance)
 					.singleElement()
-					.satisfies((event) -> assertThat(((RecordDeletedEvent) event).getKey()).isEqualTo("bounced0/r9-0")));
+					.satisfies((event) -> assertThat(((RecordDeletedEvent) event).getRecordName()).isEqualTo("bounced0/r9-0")));
 			});
 	}
 

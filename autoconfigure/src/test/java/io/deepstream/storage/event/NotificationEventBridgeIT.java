@@ -98,7 +98,7 @@ class NotificationEventBridgeIT {
 
 	private static String describe(StorageChangeEvent event) {
 		return event.getClass().getSimpleName() + " "
-				+ ((event instanceof RecordChangeEvent record) ? record.getKey() : event.getTable());
+				+ ((event instanceof RecordChangeEvent record) ? record.getRecordName() : event.getTable());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -35,15 +35,28 @@ class StorageChangeEventTests {
 	}
 
 	@Test
-	void recordEventsCarryIdAndKey() {
+	@SuppressWarnings("removal")
+	void recordEventsCarryIdAndRecordName() {
 		RecordChangeEvent event = (RecordChangeEvent) event(ChangeKind.UPDATE, "a:b/c");
 		assertThat(event.getId()).isEqualTo("a:b/c");
-		assertThat(event.getKey()).isEqualTo("cars/a:b/c");
+		assertThat(event.getRecordName()).isEqualTo("cars/a:b/c");
+		assertThat(event.getKey()).as("the deprecated name").isEqualTo("cars/a:b/c");
 		assertThat(event).hasToString("RecordUpdatedEvent[schema=ds, key=cars/a:b/c]");
 	}
 
 	@Test
 	void gettersServeSpelConditions() {
+		Expression condition = new SpelExpressionParser()
+			.parseExpression("#event.table == 'cars' && #event.recordName == 'cars/bmw'");
+		StandardEvaluationContext context = new StandardEvaluationContext();
+		context.setVariable("event", event(ChangeKind.INSERT, "bmw"));
+		assertThat(condition.getValue(context, Boolean.class)).isTrue();
+		context.setVariable("event", event(ChangeKind.INSERT, "audi"));
+		assertThat(condition.getValue(context, Boolean.class)).isFalse();
+	}
+
+	@Test
+	void theDeprecatedKeyStillServesSpelConditions() {
 		Expression condition = new SpelExpressionParser().parseExpression("#event.table == 'cars' && #event.key == 'cars/bmw'");
 		StandardEvaluationContext context = new StandardEvaluationContext();
 		context.setVariable("event", event(ChangeKind.INSERT, "bmw"));

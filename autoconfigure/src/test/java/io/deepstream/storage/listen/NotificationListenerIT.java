@@ -85,7 +85,7 @@ class NotificationListenerIT {
 				record(ChangeKind.DELETE, "cars", "x/y"),
 				record(ChangeKind.DELETE, "cars", "bmw"),
 				table(ChangeKind.DESTROY_TABLE, "cars")));
-		assertThat(recorder.notifications.get(2).key()).isEqualTo("cars/a:b:c");
+		assertThat(recorder.notifications.get(2).recordName()).isEqualTo("cars/a:b:c");
 		assertThat(recorder.threads).singleElement().asString().startsWith("deepstream-listener-");
 		assertThat(listener.state().notificationsReceived()).isEqualTo(11);
 		assertThat(listener.state().lastNotification()).isNotNull();

@@ -43,11 +43,13 @@ class NotificationParserTests {
 			"\"INSERT:t: spaced \"     | t     | \" spaced \"",
 			"INSERT:t:ünïcødé:✓        | t     | ünïcødé:✓",
 			"INSERT:Cars Table:1       | Cars Table | 1" })
+	@SuppressWarnings("removal")
 	void theIdIsEverythingAfterTheSecondColon(String payload, String table, String id) {
 		Notification notification = parsed(payload);
 		assertThat(notification.table()).isEqualTo(table);
 		assertThat(notification.id()).isEqualTo(id);
-		assertThat(notification.key()).isEqualTo(table + "/" + id);
+		assertThat(notification.recordName()).isEqualTo(table + "/" + id);
+		assertThat(notification.key()).as("the deprecated name").isEqualTo(table + "/" + id);
 	}
 
 	@Test
@@ -60,10 +62,12 @@ class NotificationParserTests {
 	}
 
 	@Test
+	@SuppressWarnings("removal")
 	void aTableChangeTakesAllOfTheRestAsTheTable() {
 		// Unambiguous: no id follows. The reference could create such a table; this project cannot.
 		assertThat(parsed("CREATE_TABLE:a:b").table()).isEqualTo("a:b");
 		assertThat(parsed("DESTROY_TABLE:it's").table()).isEqualTo("it's");
+		assertThat(parsed("CREATE_TABLE:a:b").recordName()).isNull();
 		assertThat(parsed("CREATE_TABLE:a:b").key()).isNull();
 	}
 

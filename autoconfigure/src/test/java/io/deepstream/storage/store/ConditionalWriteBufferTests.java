@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.RecordName;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,14 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConditionalWriteBufferTests {
 
-	private final RecordKey key = new RecordKey("t", "a");
+	private final RecordName recordName = new RecordName("t", "a");
 
 	private final WriteBuffer buffer = new WriteBuffer(new FlushSignal(), 10, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
 
 	@Test
 	void aConditionalWriteExpectingTheQueuedConditionalWritesVersionMergesWithIt() throws Exception {
-		CompletableFuture<Void> first = this.buffer.add(this.key, PendingWrite.conditional("a", 4, 5, "5"));
-		CompletableFuture<Void> second = this.buffer.add(this.key, PendingWrite.conditional("a", 5, 6, "6"));
+		CompletableFuture<Void> first = this.buffer.add(this.recordName, PendingWrite.conditional("a", 4, 5, "5"));
+		CompletableFuture<Void> second = this.buffer.add(this.recordName, PendingWrite.conditional("a", 5, 6, "6"));
 		assertThat(this.buffer.uncommitted()).isEqualTo(1);
 		PendingWrite merged = onlyWriteOf(this.buffer.take(true));
 		assertThat(merged.isConditional()).isTrue();
@@ -36,8 +36,8 @@ class ConditionalWriteBufferTests {
 
 	@Test
 	void aConditionalWriteAfterAnUnconditionalOneOfTheExpectedVersionBecomesAReplacement() throws Exception {
-		this.buffer.add(this.key, PendingWrite.upsert("a", 3, "3"));
-		this.buffer.add(this.key, PendingWrite.conditional("a", 3, 4, "4"));
+		this.buffer.add(this.recordName, PendingWrite.upsert("a", 3, "3"));
+		this.buffer.add(this.recordName, PendingWrite.conditional("a", 3, 4, "4"));
 		PendingWrite merged = onlyWriteOf(this.buffer.take(true));
 		assertThat(merged.isConditional()).isFalse();
 		assertThat(merged.guard()).isEqualTo(PendingWrite.Guard.REPLACE);
@@ -46,8 +46,8 @@ class ConditionalWriteBufferTests {
 
 	@Test
 	void aConditionalWriteExpectingNoRecordAfterADeleteBecomesAReplacement() throws Exception {
-		this.buffer.add(this.key, PendingWrite.delete("a"));
-		this.buffer.add(this.key, PendingWrite.conditional("a", -1, 0, "0"));
+		this.buffer.add(this.recordName, PendingWrite.delete("a"));
+		this.buffer.add(this.recordName, PendingWrite.conditional("a", -1, 0, "0"));
 		PendingWrite merged = onlyWriteOf(this.buffer.take(true));
 		assertThat(merged.isConditional()).isFalse();
 		assertThat(merged.isDelete()).isFalse();
@@ -56,10 +56,10 @@ class ConditionalWriteBufferTests {
 
 	@Test
 	void aConditionalWriteExpectingAnotherVersionWaitsForTheNextBatch() throws Exception {
-		this.buffer.add(this.key, PendingWrite.upsert("a", 3, "3"));
-		this.buffer.add(this.key, PendingWrite.conditional("a", 7, 8, "8"));
+		this.buffer.add(this.recordName, PendingWrite.upsert("a", 3, "3"));
+		this.buffer.add(this.recordName, PendingWrite.conditional("a", 7, 8, "8"));
 		assertThat(this.buffer.uncommitted()).isEqualTo(2);
-		assertThat(this.buffer.visible(this.key).version()).as("reads see the newest write").isEqualTo(8);
+		assertThat(this.buffer.visible(this.recordName).version()).as("reads see the newest write").isEqualTo(8);
 		TableBatch first = this.buffer.take(true).get(0);
 		assertThat(onlyWriteOf(List.of(first)).version()).isEqualTo(3);
 		assertThat(this.buffer.take(true)).as("the table's batch is in flight").isEmpty();
@@ -72,16 +72,16 @@ class ConditionalWriteBufferTests {
 	@Test
 	void underTheVersionGuardAConditionalWriteAfterAGuardedUpsertWaitsForPostgreSqlToDecide() throws Exception {
 		WriteBuffer guarded = new WriteBuffer(new FlushSignal(), 10, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), true);
-		guarded.add(this.key, PendingWrite.upsert("a", 3, "3"));
-		guarded.add(this.key, PendingWrite.conditional("a", 3, 4, "4"));
+		guarded.add(this.recordName, PendingWrite.upsert("a", 3, "3"));
+		guarded.add(this.recordName, PendingWrite.conditional("a", 3, 4, "4"));
 		assertThat(guarded.uncommitted()).as("the upsert may not apply if the stored version is higher").isEqualTo(2);
 	}
 
 	@Test
 	void writesAfterAConditionalOneFollowItInOrderAndMergeAmongThemselves() throws Exception {
-		CompletableFuture<Void> conditional = this.buffer.add(this.key, PendingWrite.conditional("a", 1, 2, "2"));
-		CompletableFuture<Void> plain = this.buffer.add(this.key, PendingWrite.upsert("a", 9, "9"));
-		CompletableFuture<Void> plainer = this.buffer.add(this.key, PendingWrite.upsert("a", 10, "10"));
+		CompletableFuture<Void> conditional = this.buffer.add(this.recordName, PendingWrite.conditional("a", 1, 2, "2"));
+		CompletableFuture<Void> plain = this.buffer.add(this.recordName, PendingWrite.upsert("a", 9, "9"));
+		CompletableFuture<Void> plainer = this.buffer.add(this.recordName, PendingWrite.upsert("a", 10, "10"));
 		assertThat(this.buffer.uncommitted()).isEqualTo(2);
 		TableBatch first = this.buffer.take(true).get(0);
 		assertThat(onlyWriteOf(List.of(first)).expected()).isEqualTo(1);
@@ -98,11 +98,11 @@ class ConditionalWriteBufferTests {
 
 	@Test
 	void abandoningAtCloseIncludesWritesWaitingForALaterBatch() throws Exception {
-		this.buffer.add(this.key, PendingWrite.conditional("a", 1, 2, "2"));
-		this.buffer.add(this.key, PendingWrite.delete("a"));
+		this.buffer.add(this.recordName, PendingWrite.conditional("a", 1, 2, "2"));
+		this.buffer.add(this.recordName, PendingWrite.delete("a"));
 		assertThat(this.buffer.abandonQueued()).hasSize(2);
 		assertThat(this.buffer.isEmpty()).isTrue();
-		assertThat(this.buffer.visible(this.key)).isNull();
+		assertThat(this.buffer.visible(this.recordName)).isNull();
 	}
 
 	private static PendingWrite onlyWriteOf(List<TableBatch> batches) {

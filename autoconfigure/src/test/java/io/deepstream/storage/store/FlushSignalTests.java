@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
-import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.RecordName;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,10 +41,10 @@ class FlushSignalTests {
 	@Test
 	void theBufferRaisesItForAFullBatchAndAFinishedBatch() throws Exception {
 		WriteBuffer buffer = new WriteBuffer(this.signal, 3, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
-		buffer.add(new RecordKey("t", "a"), PendingWrite.upsert("a", 1, "1"));
-		buffer.add(new RecordKey("t", "b"), PendingWrite.upsert("b", 1, "1"));
+		buffer.add(new RecordName("t", "a"), PendingWrite.upsert("a", 1, "1"));
+		buffer.add(new RecordName("t", "b"), PendingWrite.upsert("b", 1, "1"));
 		assertThat(this.signal.await(0)).as("two of three").isFalse();
-		buffer.add(new RecordKey("t", "c"), PendingWrite.upsert("c", 1, "1"));
+		buffer.add(new RecordName("t", "c"), PendingWrite.upsert("c", 1, "1"));
 		assertThat(this.signal.await(0)).as("a full batch").isTrue();
 
 		this.signal.clear();
@@ -57,10 +57,10 @@ class FlushSignalTests {
 	@Test
 	void theBufferRaisesItWhenWritersWaitForRoom() throws Exception {
 		WriteBuffer buffer = new WriteBuffer(this.signal, 10, 1, WhenBufferFull.BLOCK, Duration.ofMillis(1), false);
-		buffer.add(new RecordKey("t", "a"), PendingWrite.upsert("a", 1, "1"));
+		buffer.add(new RecordName("t", "a"), PendingWrite.upsert("a", 1, "1"));
 		assertThat(this.signal.await(0)).isFalse();
 		try {
-			buffer.add(new RecordKey("t", "b"), PendingWrite.upsert("b", 1, "1"));
+			buffer.add(new RecordName("t", "b"), PendingWrite.upsert("b", 1, "1"));
 		}
 		catch (BufferFullException ex) {
 			// no room came within the millisecond: the signal was raised all the same

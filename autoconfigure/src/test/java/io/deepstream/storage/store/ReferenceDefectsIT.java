@@ -66,9 +66,9 @@ class ReferenceDefectsIT {
 
 	@Test
 	void idsWithQuotesRoundTrip() {
-		String key = "quotes/it's \"quoted\"; -- /* */ \\ ";
-		store.set(key, 1, Map.of("ok", true)).join();
-		assertThat(store.get(key).version()).isEqualTo(1);
+		String name = "quotes/it's \"quoted\"; -- /* */ \\ ";
+		store.set(name, 1, Map.of("ok", true)).join();
+		assertThat(store.get(name).version()).isEqualTo(1);
 		assertThat(store.query("SELECT id FROM \"" + schema + "\".quotes")).containsExactly(Map.of("id",
 				"it's \"quoted\"; -- /* */ \\ "));
 	}

@@ -122,8 +122,8 @@ class WireFormatIT {
 		try (Connection listener = schema.database().connect(); Statement statement = listener.createStatement()) {
 			statement.execute("LISTEN \"" + schema + "\"");
 			List<CompletableFuture<Void>> writes = new ArrayList<>();
-			for (String key : List.of("mixed/old1", "other/new", "mixed/new1", "mixed/old2", "other/old", "mixed/new2")) {
-				writes.add(fixture.store.set(key, 2, Map.of("key", key)));
+			for (String name : List.of("mixed/old1", "other/new", "mixed/new1", "mixed/old2", "other/old", "mixed/new2")) {
+				writes.add(fixture.store.set(name, 2, Map.of("name", name)));
 			}
 			writes.forEach(CompletableFuture::join);
 			List<String> received = new ArrayList<>();

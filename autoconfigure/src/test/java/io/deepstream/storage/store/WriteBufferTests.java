@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.RecordName;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,11 +17,11 @@ class WriteBufferTests {
 
 	@Test
 	void theLatestWriteToARecordWinsAndTakesOverEarlierCallers() throws Exception {
-		RecordKey key = new RecordKey("t", "a");
-		CompletableFuture<Void> first = this.buffer.add(key, PendingWrite.upsert("a", 1, "1"));
-		CompletableFuture<Void> second = this.buffer.add(key, PendingWrite.upsert("a", 2, "2"));
+		RecordName recordName = new RecordName("t", "a");
+		CompletableFuture<Void> first = this.buffer.add(recordName, PendingWrite.upsert("a", 1, "1"));
+		CompletableFuture<Void> second = this.buffer.add(recordName, PendingWrite.upsert("a", 2, "2"));
 		assertThat(this.buffer.uncommitted()).isEqualTo(1);
-		assertThat(this.buffer.visible(key).version()).isEqualTo(2);
+		assertThat(this.buffer.visible(recordName).version()).isEqualTo(2);
 		List<TableBatch> batches = this.buffer.take(true);
 		assertThat(batches).hasSize(1);
 		assertThat(batches.get(0).writes()).singleElement().satisfies((write) -> assertThat(write.version()).isEqualTo(2));
@@ -29,19 +29,19 @@ class WriteBufferTests {
 		this.buffer.done(batches.get(0));
 		assertThat(first).isCompleted();
 		assertThat(second).isCompleted();
-		assertThat(this.buffer.visible(key)).isNull();
+		assertThat(this.buffer.visible(recordName)).isNull();
 		assertThat(this.buffer.isEmpty()).isTrue();
 	}
 
 	@Test
 	void aWriteArrivingWhileItsRecordIsInFlightIsQueuedSeparately() throws Exception {
-		RecordKey key = new RecordKey("t", "a");
-		this.buffer.add(key, PendingWrite.upsert("a", 1, "1"));
+		RecordName recordName = new RecordName("t", "a");
+		this.buffer.add(recordName, PendingWrite.upsert("a", 1, "1"));
 		TableBatch inFlight = this.buffer.take(true).get(0);
-		this.buffer.add(key, PendingWrite.upsert("a", 2, "2"));
+		this.buffer.add(recordName, PendingWrite.upsert("a", 2, "2"));
 		assertThat(this.buffer.take(true)).as("one batch per table in flight").isEmpty();
 		this.buffer.done(inFlight);
-		assertThat(this.buffer.visible(key).version()).as("the newer write stays visible").isEqualTo(2);
+		assertThat(this.buffer.visible(recordName).version()).as("the newer write stays visible").isEqualTo(2);
 		assertThat(this.buffer.take(true)).singleElement().satisfies((batch) -> assertThat(batch.writes().get(0).version()).isEqualTo(2));
 	}
 
@@ -49,9 +49,9 @@ class WriteBufferTests {
 	void onlyFullBatchesAreTakenBetweenIntervals() throws Exception {
 		// room for more than these four writes: a full buffer would be taken whole
 		WriteBuffer roomy = new WriteBuffer(new FlushSignal(), 3, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
-		roomy.add(new RecordKey("small", "a"), PendingWrite.upsert("a", 1, "1"));
+		roomy.add(new RecordName("small", "a"), PendingWrite.upsert("a", 1, "1"));
 		for (String id : List.of("a", "b", "c")) {
-			roomy.add(new RecordKey("full", id), PendingWrite.upsert(id, 1, "1"));
+			roomy.add(new RecordName("full", id), PendingWrite.upsert(id, 1, "1"));
 		}
 		assertThat(roomy.take(false)).extracting(TableBatch::table).containsExactly("full");
 		assertThat(roomy.take(true)).extracting(TableBatch::table).containsExactly("small");
@@ -59,9 +59,9 @@ class WriteBufferTests {
 
 	@Test
 	void writesQueuedWhileTheirTableWasInFlightWaitForTheNextSweepLikeAnyOther() throws Exception {
-		this.buffer.add(new RecordKey("busy", "a"), PendingWrite.upsert("a", 1, "1"));
+		this.buffer.add(new RecordName("busy", "a"), PendingWrite.upsert("a", 1, "1"));
 		TableBatch inFlight = this.buffer.take(true).get(0);
-		this.buffer.add(new RecordKey("busy", "b"), PendingWrite.upsert("b", 1, "1"));
+		this.buffer.add(new RecordName("busy", "b"), PendingWrite.upsert("b", 1, "1"));
 		this.buffer.done(inFlight);
 		assertThat(this.buffer.take(false)).as("no sweep was missed: the writes wait for the interval").isEmpty();
 		assertThat(this.buffer.take(true)).singleElement()
@@ -72,7 +72,7 @@ class WriteBufferTests {
 	void writesASweepFoundButCouldNotTakeGoAsSoonAsTheBatchIsDone() throws Exception {
 		WriteBuffer small = new WriteBuffer(new FlushSignal(), 2, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
 		for (String id : List.of("a", "b", "c")) {
-			small.add(new RecordKey("t", id), PendingWrite.upsert(id, 1, "1"));
+			small.add(new RecordName("t", id), PendingWrite.upsert(id, 1, "1"));
 		}
 		TableBatch first = small.take(true).get(0);
 		assertThat(first.writes()).hasSize(2);
@@ -83,14 +83,14 @@ class WriteBufferTests {
 
 	@Test
 	void writesThatMissedASweepWhileTheirTableWasInFlightAreTakenWithoutWaitingForTheNextInterval() throws Exception {
-		this.buffer.add(new RecordKey("busy", "a"), PendingWrite.upsert("a", 1, "1"));
+		this.buffer.add(new RecordName("busy", "a"), PendingWrite.upsert("a", 1, "1"));
 		TableBatch inFlight = this.buffer.take(true).get(0);
-		this.buffer.add(new RecordKey("busy", "b"), PendingWrite.upsert("b", 1, "1"));
-		this.buffer.add(new RecordKey("idle", "c"), PendingWrite.upsert("c", 1, "1"));
+		this.buffer.add(new RecordName("busy", "b"), PendingWrite.upsert("b", 1, "1"));
+		this.buffer.add(new RecordName("idle", "c"), PendingWrite.upsert("c", 1, "1"));
 		assertThat(this.buffer.take(false)).as("nothing is full, nothing waited for a batch").isEmpty();
 		assertThat(this.buffer.take(true)).as("the sweep takes the idle table; the busy one is in flight")
 			.extracting(TableBatch::table).containsExactly("idle");
-		this.buffer.add(new RecordKey("idle", "d"), PendingWrite.upsert("d", 1, "1"));
+		this.buffer.add(new RecordName("idle", "d"), PendingWrite.upsert("d", 1, "1"));
 		this.buffer.done(inFlight);
 		assertThat(this.buffer.take(false)).as("the backlog goes next; the idle table, in flight, waits")
 			.singleElement()
@@ -103,18 +103,18 @@ class WriteBufferTests {
 
 	@Test
 	void aSettledBatchLeavesTheReadIndexButANewerWriteOfTheSameRecordStays() throws Exception {
-		RecordKey key = new RecordKey("t", "a");
-		this.buffer.add(key, PendingWrite.upsert("a", 1, "1"));
+		RecordName recordName = new RecordName("t", "a");
+		this.buffer.add(recordName, PendingWrite.upsert("a", 1, "1"));
 		TableBatch first = this.buffer.take(true).get(0);
-		// an equal key, not the same instance, as every set call parses its own
-		this.buffer.add(new RecordKey("t", "a"), PendingWrite.upsert("a", 2, "2"));
+		// an equal record name, not the same instance, as every set call parses its own
+		this.buffer.add(new RecordName("t", "a"), PendingWrite.upsert("a", 2, "2"));
 		first.writes().forEach(PendingWrite::complete);
 		this.buffer.done(first);
-		assertThat(this.buffer.visible(key).version()).isEqualTo(2);
+		assertThat(this.buffer.visible(recordName).version()).isEqualTo(2);
 		TableBatch second = this.buffer.take(true).get(0);
 		second.writes().forEach(PendingWrite::complete);
 		this.buffer.done(second);
-		assertThat(this.buffer.visible(key)).isNull();
+		assertThat(this.buffer.visible(recordName)).isNull();
 		assertThat(this.buffer.isEmpty()).isTrue();
 	}
 
@@ -130,9 +130,9 @@ class WriteBufferTests {
 
 	@Test
 	void flushWaitsForWritesWithoutCountingAsAWriteOfItsOwn() throws Exception {
-		RecordKey key = new RecordKey("t", "a");
-		this.buffer.add(key, PendingWrite.upsert("a", 1, "1"));
-		this.buffer.add(key, PendingWrite.upsert("a", 2, "2"));
+		RecordName recordName = new RecordName("t", "a");
+		this.buffer.add(recordName, PendingWrite.upsert("a", 1, "1"));
+		this.buffer.add(recordName, PendingWrite.upsert("a", 2, "2"));
 		List<CompletableFuture<Void>> flushed = this.buffer.waitForAccepted();
 		TableBatch batch = this.buffer.take(true).get(0);
 		assertThat(batch.writes()).singleElement()
@@ -145,7 +145,7 @@ class WriteBufferTests {
 	@Test
 	void aFullBufferIsTakenWholeWithoutWaitingForTheInterval() throws Exception {
 		for (String id : List.of("a", "b", "c", "d")) {
-			this.buffer.add(new RecordKey("t" + id, id), PendingWrite.upsert(id, 1, "1"));
+			this.buffer.add(new RecordName("t" + id, id), PendingWrite.upsert(id, 1, "1"));
 		}
 		assertThat(this.buffer.take(false)).as("writers would block: everything goes now").hasSize(4);
 	}
@@ -153,20 +153,20 @@ class WriteBufferTests {
 	@Test
 	void isBoundedAndFailsFastWhenFull() throws Exception {
 		for (String id : List.of("a", "b", "c", "d")) {
-			this.buffer.add(new RecordKey("t" + id, id), PendingWrite.upsert(id, 1, "1"));
+			this.buffer.add(new RecordName("t" + id, id), PendingWrite.upsert(id, 1, "1"));
 		}
-		assertThatThrownBy(() -> this.buffer.add(new RecordKey("t", "e"), PendingWrite.upsert("e", 1, "1")))
+		assertThatThrownBy(() -> this.buffer.add(new RecordName("t", "e"), PendingWrite.upsert("e", 1, "1")))
 			.isInstanceOf(BufferFullException.class);
 		// replacing a queued write needs no room
-		this.buffer.add(new RecordKey("ta", "a"), PendingWrite.upsert("a", 2, "2"));
+		this.buffer.add(new RecordName("ta", "a"), PendingWrite.upsert("a", 2, "2"));
 		assertThat(this.buffer.uncommitted()).isEqualTo(4);
 	}
 
 	@Test
 	void refusesWritesOnceClosedAndCanAbandonWhatIsQueued() throws Exception {
-		CompletableFuture<Void> queued = this.buffer.add(new RecordKey("t", "a"), PendingWrite.upsert("a", 1, "1"));
+		CompletableFuture<Void> queued = this.buffer.add(new RecordName("t", "a"), PendingWrite.upsert("a", 1, "1"));
 		this.buffer.close();
-		assertThatIllegalStateException().isThrownBy(() -> this.buffer.add(new RecordKey("t", "b"), PendingWrite.upsert("b", 1, "1")));
+		assertThatIllegalStateException().isThrownBy(() -> this.buffer.add(new RecordName("t", "b"), PendingWrite.upsert("b", 1, "1")));
 		List<PendingWrite> abandoned = this.buffer.abandonQueued();
 		assertThat(abandoned).hasSize(1);
 		assertThat(queued).isNotDone();
@@ -175,10 +175,10 @@ class WriteBufferTests {
 
 	@Test
 	void withoutTheVersionGuardTheLatestWriteWinsEvenWithALowerVersion() throws Exception {
-		RecordKey key = new RecordKey("t", "a");
-		this.buffer.add(key, PendingWrite.upsert("a", 5, "\"five\""));
-		this.buffer.add(key, PendingWrite.upsert("a", 3, "\"three\""));
-		assertThat(this.buffer.visible(key).version()).isEqualTo(3);
+		RecordName recordName = new RecordName("t", "a");
+		this.buffer.add(recordName, PendingWrite.upsert("a", 5, "\"five\""));
+		this.buffer.add(recordName, PendingWrite.upsert("a", 3, "\"three\""));
+		assertThat(this.buffer.visible(recordName).version()).isEqualTo(3);
 		assertThat(this.buffer.take(true).get(0).writes()).singleElement()
 			.satisfies((write) -> assertThat(write.json()).isEqualTo("\"three\""));
 	}
@@ -186,11 +186,11 @@ class WriteBufferTests {
 	@Test
 	void withTheVersionGuardAStaleWriteDoesNotReplaceANewerOne() throws Exception {
 		WriteBuffer guarded = guardedBuffer();
-		RecordKey key = new RecordKey("t", "a");
-		CompletableFuture<Void> newer = guarded.add(key, PendingWrite.upsert("a", 5, "\"five\""));
-		CompletableFuture<Void> stale = guarded.add(key, PendingWrite.upsert("a", 3, "\"three\""));
+		RecordName recordName = new RecordName("t", "a");
+		CompletableFuture<Void> newer = guarded.add(recordName, PendingWrite.upsert("a", 5, "\"five\""));
+		CompletableFuture<Void> stale = guarded.add(recordName, PendingWrite.upsert("a", 3, "\"three\""));
 		assertThat(guarded.uncommitted()).isEqualTo(1);
-		assertThat(guarded.visible(key).json()).isEqualTo("\"five\"");
+		assertThat(guarded.visible(recordName).json()).isEqualTo("\"five\"");
 		TableBatch batch = guarded.take(true).get(0);
 		assertThat(batch.writes()).singleElement().satisfies((write) -> {
 			assertThat(write.version()).isEqualTo(5);
@@ -206,51 +206,51 @@ class WriteBufferTests {
 	@Test
 	void withTheVersionGuardEqualOrHigherVersionsReplaceTheQueuedWrite() throws Exception {
 		WriteBuffer guarded = guardedBuffer();
-		RecordKey key = new RecordKey("t", "a");
-		guarded.add(key, PendingWrite.upsert("a", 5, "\"first\""));
-		guarded.add(key, PendingWrite.upsert("a", 5, "\"second\""));
-		assertThat(guarded.visible(key).json()).isEqualTo("\"second\"");
-		guarded.add(key, PendingWrite.upsert("a", 9, "\"third\""));
-		assertThat(guarded.visible(key).version()).isEqualTo(9);
-		assertThat(guarded.visible(key).guard()).isEqualTo(PendingWrite.Guard.VERSIONED);
+		RecordName recordName = new RecordName("t", "a");
+		guarded.add(recordName, PendingWrite.upsert("a", 5, "\"first\""));
+		guarded.add(recordName, PendingWrite.upsert("a", 5, "\"second\""));
+		assertThat(guarded.visible(recordName).json()).isEqualTo("\"second\"");
+		guarded.add(recordName, PendingWrite.upsert("a", 9, "\"third\""));
+		assertThat(guarded.visible(recordName).version()).isEqualTo(9);
+		assertThat(guarded.visible(recordName).guard()).isEqualTo(PendingWrite.Guard.VERSIONED);
 	}
 
 	@Test
 	void withTheVersionGuardAVersionZeroWriteAppliesItsValueAndKeepsTheHigherVersion() throws Exception {
 		WriteBuffer guarded = guardedBuffer();
-		RecordKey key = new RecordKey("t", "a");
-		guarded.add(key, PendingWrite.upsert("a", 7, "\"versioned\""));
-		guarded.add(key, PendingWrite.upsert("a", 0, "\"unversioned\""));
-		PendingWrite combined = guarded.visible(key);
+		RecordName recordName = new RecordName("t", "a");
+		guarded.add(recordName, PendingWrite.upsert("a", 7, "\"versioned\""));
+		guarded.add(recordName, PendingWrite.upsert("a", 0, "\"unversioned\""));
+		PendingWrite combined = guarded.visible(recordName);
 		assertThat(combined.json()).isEqualTo("\"unversioned\"");
 		assertThat(combined.version()).isEqualTo(7);
 		assertThat(combined.guard()).as("applies whatever is stored, never lowering the version")
 			.isEqualTo(PendingWrite.Guard.AT_LEAST);
-		guarded.add(key, PendingWrite.upsert("a", 6, "\"stale\""));
-		assertThat(guarded.visible(key)).isSameAs(combined);
-		guarded.add(key, PendingWrite.upsert("a", 8, "\"newer\""));
-		assertThat(guarded.visible(key).guard()).isEqualTo(PendingWrite.Guard.VERSIONED);
-		assertThat(guarded.visible(key).version()).isEqualTo(8);
+		guarded.add(recordName, PendingWrite.upsert("a", 6, "\"stale\""));
+		assertThat(guarded.visible(recordName)).isSameAs(combined);
+		guarded.add(recordName, PendingWrite.upsert("a", 8, "\"newer\""));
+		assertThat(guarded.visible(recordName).guard()).isEqualTo(PendingWrite.Guard.VERSIONED);
+		assertThat(guarded.visible(recordName).version()).isEqualTo(8);
 		assertThat(guarded.uncommitted()).isEqualTo(1);
 	}
 
 	@Test
 	void withTheVersionGuardAWriteAfterADeleteReplacesTheRowWhateverItsVersion() throws Exception {
 		WriteBuffer guarded = guardedBuffer();
-		RecordKey key = new RecordKey("t", "a");
-		guarded.add(key, PendingWrite.upsert("a", 9, "\"old\""));
-		guarded.add(key, PendingWrite.delete("a"));
-		assertThat(guarded.visible(key).isDelete()).isTrue();
-		guarded.add(key, PendingWrite.upsert("a", 1, "\"recreated\""));
-		assertThat(guarded.visible(key).guard()).isEqualTo(PendingWrite.Guard.REPLACE);
-		assertThat(guarded.visible(key).version()).isEqualTo(1);
-		guarded.add(key, PendingWrite.upsert("a", 0, "\"unversioned\""));
-		assertThat(guarded.visible(key).guard()).isEqualTo(PendingWrite.Guard.REPLACE);
-		assertThat(guarded.visible(key).version()).isEqualTo(1);
-		assertThat(guarded.visible(key).json()).isEqualTo("\"unversioned\"");
-		guarded.add(key, PendingWrite.upsert("a", 2, "\"two\""));
-		assertThat(guarded.visible(key).guard()).isEqualTo(PendingWrite.Guard.REPLACE);
-		assertThat(guarded.visible(key).version()).isEqualTo(2);
+		RecordName recordName = new RecordName("t", "a");
+		guarded.add(recordName, PendingWrite.upsert("a", 9, "\"old\""));
+		guarded.add(recordName, PendingWrite.delete("a"));
+		assertThat(guarded.visible(recordName).isDelete()).isTrue();
+		guarded.add(recordName, PendingWrite.upsert("a", 1, "\"recreated\""));
+		assertThat(guarded.visible(recordName).guard()).isEqualTo(PendingWrite.Guard.REPLACE);
+		assertThat(guarded.visible(recordName).version()).isEqualTo(1);
+		guarded.add(recordName, PendingWrite.upsert("a", 0, "\"unversioned\""));
+		assertThat(guarded.visible(recordName).guard()).isEqualTo(PendingWrite.Guard.REPLACE);
+		assertThat(guarded.visible(recordName).version()).isEqualTo(1);
+		assertThat(guarded.visible(recordName).json()).isEqualTo("\"unversioned\"");
+		guarded.add(recordName, PendingWrite.upsert("a", 2, "\"two\""));
+		assertThat(guarded.visible(recordName).guard()).isEqualTo(PendingWrite.Guard.REPLACE);
+		assertThat(guarded.visible(recordName).version()).isEqualTo(2);
 	}
 
 	private static WriteBuffer guardedBuffer() {

@@ -47,7 +47,7 @@ public final class WriteLoad implements AutoCloseable {
 	/** One write of the load and what became of it. */
 	public static final class Write {
 
-		public final String key;
+		public final String name;
 
 		public final String json;
 
@@ -65,8 +65,8 @@ public final class WriteLoad implements AutoCloseable {
 
 		public volatile boolean failed;
 
-		Write(String key, String json) {
-			this.key = key;
+		Write(String name, String json) {
+			this.name = name;
 			this.json = json;
 		}
 
@@ -86,7 +86,7 @@ public final class WriteLoad implements AutoCloseable {
 
 		/** Every acknowledged write is stored with its value; every other one failed visibly. */
 		public void assertVisible(Map<String, String> stored) {
-			assertThat(this.acknowledged).allSatisfy((write) -> assertThat(stored.get(write.key)).as("value of %s", write.key)
+			assertThat(this.acknowledged).allSatisfy((write) -> assertThat(stored.get(write.name)).as("value of %s", write.name)
 				.isEqualTo(write.json));
 			assertVisibleFailures();
 		}
@@ -158,7 +158,7 @@ public final class WriteLoad implements AutoCloseable {
 						MAPPER.writeValueAsString(value));
 				this.writes.add(write);
 				try {
-					CompletableFuture<Void> future = this.store.set(write.key, 1, value);
+					CompletableFuture<Void> future = this.store.set(write.name, 1, value);
 					write.future = future;
 					pending.addLast(future);
 					future.whenComplete((ok, failure) -> {

@@ -153,7 +153,7 @@ final class SteadyLoadRun {
 			behind = Math.max(behind, now - slot);
 			int index = i;
 			this.sentAt[i] = now;
-			store.set(this.workload.key(i), 1, this.workload.value(i)).whenComplete((ignored, failure) -> {
+			store.set(this.workload.name(i), 1, this.workload.value(i)).whenComplete((ignored, failure) -> {
 				this.acknowledgedAt[index] = System.nanoTime();
 				if (failure != null) {
 					this.failed.incrementAndGet();

@@ -177,7 +177,7 @@ final class StoreRun {
 
 	private void set(PostgresRecordStore store, int i, NotificationLatency latency, WriteTracker tracker) {
 		latency.sent(i, System.nanoTime());
-		store.set(this.workload.key(i), 1, this.workload.value(i)).whenComplete(tracker::completed);
+		store.set(this.workload.name(i), 1, this.workload.value(i)).whenComplete(tracker::completed);
 	}
 
 	private int read(PostgresRecordStore store) {
@@ -187,7 +187,7 @@ final class StoreRun {
 		int found = 0;
 		for (int g = 0; g < gets; g++) {
 			int i = (int) (((long) g * stride) % records);
-			StoredRecord record = store.get(this.workload.key(i));
+			StoredRecord record = store.get(this.workload.name(i));
 			JsonNode value = record.value();
 			if (value != null && value.get("n").asInt() == i) {
 				found++;

@@ -19,7 +19,7 @@ final class Workload {
 		this.padding = "x".repeat(Math.max(0, valueBytes - JSON_OVERHEAD));
 	}
 
-	String key(int i) {
+	String name(int i) {
 		return "t" + (i % this.tables) + "/r" + i;
 	}
 
@@ -28,7 +28,7 @@ final class Workload {
 	}
 
 	/**
-	 * The record index of an id written by {@link #key}.
+	 * The record index of an id written by {@link #name}.
 	 * @param id {@code r<i>}
 	 * @return {@code i}
 	 */

@@ -16,13 +16,16 @@ import org.jspecify.annotations.Nullable;
  * {@code DELETE}, or {@value #MISSED}
  * @param schema the schema
  * @param table the table (absent for {@value #MISSED}, which concerns the whole schema)
- * @param key the record's id in its table, for record events
+ * @param key the record's id in its table, for record events: the same as {@code id}, kept for the
+ * clients that read it
+ * @param id the record's id in its table, for record events
+ * @param recordName the record name, {@code table/id}, for record events
  * @param from for {@value #MISSED}: since when changes may have been missed
  * @param to for {@value #MISSED}: until when
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChangeMessage(String event, String schema, @Nullable String table, @Nullable String key,
-		@Nullable Instant from, @Nullable Instant to) {
+		@Nullable String id, @Nullable String recordName, @Nullable Instant from, @Nullable Instant to) {
 
 	/** The kind of a {@link NotificationsMissedEvent}: reload, changes may have been lost. */
 	public static final String MISSED = "MISSED";
@@ -39,8 +42,11 @@ public record ChangeMessage(String event, String schema, @Nullable String table,
 	 * @return the message
 	 */
 	public static ChangeMessage of(StorageChangeEvent event) {
-		String key = (event instanceof RecordChangeEvent record) ? record.getId() : null;
-		return new ChangeMessage(event.getKind().name(), event.getSchema(), event.getTable(), key, null, null);
+		if (event instanceof RecordChangeEvent record) {
+			return new ChangeMessage(event.getKind().name(), event.getSchema(), event.getTable(), record.getId(),
+					record.getId(), record.getRecordName(), null, null);
+		}
+		return new ChangeMessage(event.getKind().name(), event.getSchema(), event.getTable(), null, null, null, null, null);
 	}
 
 	/**
@@ -50,19 +56,20 @@ public record ChangeMessage(String event, String schema, @Nullable String table,
 	 * @return the message
 	 */
 	public static ChangeMessage missed(String schema, NotificationsMissedEvent event) {
-		return new ChangeMessage(MISSED, schema, null, null, event.getFrom(), event.getTo());
+		return new ChangeMessage(MISSED, schema, null, null, null, null, event.getFrom(), event.getTo());
 	}
 
 	/**
 	 * The message that a deepstream server was not told about a change of a record.
 	 * @param schema the schema of the store
 	 * @param recordName the record name as deepstream knows it ({@code table/id})
-	 * @return the message; its table and key are the record name's parts
+	 * @return the message; its table and id (and key) are the record name's parts
 	 */
 	public static ChangeMessage notAnnounced(String schema, String recordName) {
 		int slash = recordName.indexOf('/');
-		return new ChangeMessage(NOT_ANNOUNCED, schema, (slash < 0) ? null : recordName.substring(0, slash),
-				(slash < 0) ? recordName : recordName.substring(slash + 1), null, null);
+		String id = (slash < 0) ? recordName : recordName.substring(slash + 1);
+		return new ChangeMessage(NOT_ANNOUNCED, schema, (slash < 0) ? null : recordName.substring(0, slash), id, id,
+				recordName, null, null);
 	}
 
 }

@@ -7,7 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 import io.deepstream.storage.core.Identifiers;
-import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.RecordName;
 
 /**
  * Where {@code /records/{table}/{id}} points: a table, an id and the deepstream record name the store
@@ -21,9 +21,9 @@ import io.deepstream.storage.core.RecordKey;
  *
  * @param table the table
  * @param id the id in the table
- * @param key the record name for the store
+ * @param recordName the record name for the store
  */
-public record RecordAddress(String table, String id, String key) {
+public record RecordAddress(String table, String id, String recordName) {
 
 	/**
 	 * Reads the address from the part of a raw (still encoded) path after {@code /records/}.
@@ -50,9 +50,9 @@ public record RecordAddress(String table, String id, String key) {
 	 */
 	public static RecordAddress of(String table, String id, String defaultTable) {
 		requireValidTable(table);
-		String key = (table.equals(defaultTable) && id.indexOf('/') < 0) ? id : table + '/' + id;
-		RecordKey.parse(key, defaultTable);
-		return new RecordAddress(table, id, key);
+		String recordName = (table.equals(defaultTable) && id.indexOf('/') < 0) ? id : table + '/' + id;
+		RecordName.parse(recordName, defaultTable);
+		return new RecordAddress(table, id, recordName);
 	}
 
 	/**

@@ -70,16 +70,16 @@ public class RecordController {
 		RecordAddress address = address(request);
 		JsonNode value = parseBody(body);
 		CompletableFuture<Void> written = (expectedVersion != null)
-				? this.store.compareAndSet(address.key(), expectedVersion, (version != null) ? version
+				? this.store.compareAndSet(address.recordName(), expectedVersion, (version != null) ? version
 						: this.store.conditionalWrites().nextVersion(new StoredRecord(expectedVersion, null)), value)
-				: this.store.set(address.key(), (version != null) ? version : 0, value);
+				: this.store.set(address.recordName(), (version != null) ? version : 0, value);
 		return written.thenApply((committed) -> ResponseEntity.noContent().build());
 	}
 
 	@GetMapping("/{table}/**")
 	ResponseEntity<JsonNode> get(HttpServletRequest request) {
 		RecordAddress address = address(request);
-		StoredRecord record = this.store.get(address.key());
+		StoredRecord record = this.store.get(address.recordName());
 		JsonNode value = record.value();
 		if (value == null) {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND,
@@ -94,7 +94,7 @@ public class RecordController {
 	@DeleteMapping("/{table}/**")
 	CompletableFuture<ResponseEntity<Void>> delete(HttpServletRequest request) {
 		RecordAddress address = address(request);
-		return this.store.delete(address.key()).thenApply((committed) -> ResponseEntity.noContent().build());
+		return this.store.delete(address.recordName()).thenApply((committed) -> ResponseEntity.noContent().build());
 	}
 
 	@GetMapping("/{table}")

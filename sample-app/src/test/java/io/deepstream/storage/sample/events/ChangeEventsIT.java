@@ -119,16 +119,20 @@ class ChangeEventsIT extends AbstractSampleIT {
 		assertData(afterMissed + 1, "INSERT", "again", "x");
 	}
 
-	private void assertData(int index, String event, String table, String key) {
+	private void assertData(int index, String event, String table, String id) {
 		JsonNode data = json.readTree(this.events.events().get(index).data());
 		assertThat(data.get("event").asString()).isEqualTo(event);
 		assertThat(data.get("schema").asString()).isEqualTo(this.schema);
 		assertThat(data.get("table").asString()).isEqualTo(table);
-		if (key != null) {
-			assertThat(data.get("key").asString()).isEqualTo(key);
+		if (id != null) {
+			assertThat(data.get("key").asString()).isEqualTo(id);
+			assertThat(data.get("id").asString()).isEqualTo(id);
+			assertThat(data.get("recordName").asString()).isEqualTo(table + "/" + id);
 		}
 		else {
 			assertThat(data.has("key")).isFalse();
+			assertThat(data.has("id")).isFalse();
+			assertThat(data.has("recordName")).isFalse();
 		}
 	}
 

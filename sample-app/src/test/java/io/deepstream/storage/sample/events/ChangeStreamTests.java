@@ -64,7 +64,8 @@ class ChangeStreamTests {
 				new MissedNotifications(Set.of("ds"), Instant.parse("2026-01-02T03:04:05Z"), Instant.parse("2026-01-02T03:04:06.5Z")))));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(client.frames).containsExactly(":connected\n\n",
 				"event:CREATE_TABLE\ndata:{\"event\":\"CREATE_TABLE\",\"schema\":\"ds\",\"table\":\"cars\"}\n\n",
-				"event:INSERT\ndata:{\"event\":\"INSERT\",\"schema\":\"ds\",\"table\":\"cars\",\"key\":\"\u00fcber/a:b \\\"x\\\"\"}\n\n",
+				"event:INSERT\ndata:{\"event\":\"INSERT\",\"schema\":\"ds\",\"table\":\"cars\",\"key\":\"\u00fcber/a:b \\\"x\\\"\","
+						+ "\"id\":\"\u00fcber/a:b \\\"x\\\"\",\"recordName\":\"cars/\u00fcber/a:b \\\"x\\\"\"}\n\n",
 				"event:MISSED\ndata:{\"event\":\"MISSED\",\"schema\":\"ds\",\"from\":\"2026-01-02T03:04:05Z\",\"to\":\"2026-01-02T03:04:06.500Z\"}\n\n"));
 	}
 

@@ -59,6 +59,8 @@ class NotAnnouncedEventsIT extends AbstractSampleIT {
 			assertThat(data.get("schema").asString()).isEqualTo(this.schema);
 			assertThat(data.get("table").asString()).isEqualTo("cars");
 			assertThat(data.get("key").asString()).isEqualTo("bmw");
+			assertThat(data.get("id").asString()).isEqualTo("bmw");
+			assertThat(data.get("recordName").asString()).isEqualTo("cars/bmw");
 		}
 	}
 

@@ -1,6 +1,6 @@
 package io.deepstream.storage.sample.records;
 
-import io.deepstream.storage.core.RecordKey;
+import io.deepstream.storage.core.RecordName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,21 +24,21 @@ class RecordAddressTests {
 		RecordAddress encoded = RecordAddress.parse("cars/a%2Fb%2Fc", "default");
 		assertThat(encoded).isEqualTo(new RecordAddress("cars", "a/b/c", "cars/a/b/c"));
 		assertThat(RecordAddress.parse("cars/a/b/c", "default")).isEqualTo(encoded);
-		assertThat(RecordKey.parse(encoded.key(), "default")).isEqualTo(new RecordKey("cars", "a/b/c"));
+		assertThat(RecordName.parse(encoded.recordName(), "default")).isEqualTo(new RecordName("cars", "a/b/c"));
 	}
 
 	@Test
 	void theDefaultTableAddressesNamesWithoutSlash() {
-		assertThat(RecordAddress.parse("default/plain", "default").key()).isEqualTo("plain");
-		assertThat(RecordAddress.parse("misc/plain", "misc").key()).isEqualTo("plain");
-		assertThat(RecordAddress.parse("default/plain", "misc").key()).isEqualTo("default/plain");
+		assertThat(RecordAddress.parse("default/plain", "default").recordName()).isEqualTo("plain");
+		assertThat(RecordAddress.parse("misc/plain", "misc").recordName()).isEqualTo("plain");
+		assertThat(RecordAddress.parse("default/plain", "misc").recordName()).isEqualTo("default/plain");
 	}
 
 	@Test
 	void anIdWithSlashInTheDefaultTableKeepsItsTable() {
 		RecordAddress address = RecordAddress.parse("default/a%2Fb", "default");
-		assertThat(address.key()).isEqualTo("default/a/b");
-		assertThat(RecordKey.parse(address.key(), "default")).isEqualTo(new RecordKey("default", "a/b"));
+		assertThat(address.recordName()).isEqualTo("default/a/b");
+		assertThat(RecordName.parse(address.recordName(), "default")).isEqualTo(new RecordName("default", "a/b"));
 	}
 
 	@Test
@@ -57,7 +57,7 @@ class RecordAddressTests {
 	@Test
 	void aTableOfSixtyThreeBytesIsFine() {
 		String table = "\u00e9".repeat(31) + "x";
-		assertThat(RecordAddress.of(table, "id", "default").key()).isEqualTo(table + "/id");
+		assertThat(RecordAddress.of(table, "id", "default").recordName()).isEqualTo(table + "/id");
 	}
 
 }

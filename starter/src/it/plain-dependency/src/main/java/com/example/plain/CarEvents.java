@@ -15,7 +15,7 @@ public class CarEvents {
 
 	@EventListener(condition = "#event.table == 'cars'")
 	void onInsert(RecordInsertedEvent event) {
-		this.inserted.add(event.getKey());
+		this.inserted.add(event.getRecordName());
 	}
 
 	public List<String> inserted() {
