@@ -2,6 +2,7 @@ package io.deepstream.storage.announce;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -113,7 +114,7 @@ final class EndpointAnnouncer implements Runnable {
 	private void announce(Deque<List<PendingNames.Entry>> work) throws InterruptedException {
 		while (!work.isEmpty()) {
 			List<PendingNames.Entry> part = work.peek();
-			NotifyOutcome outcome = this.client.notify(this.url, names(part));
+			NotifyOutcome outcome = this.client.notify(this.url, nameView(part));
 			if (outcome instanceof NotifyOutcome.Failed failed) {
 				this.failedRequests.incrementAndGet();
 				if (failed.kind() == FailureKind.DENIED) {
@@ -230,6 +231,23 @@ final class EndpointAnnouncer implements Runnable {
 		catch (RuntimeException ex) {
 			logger.warn("A listener failed on names given up on for {}", this.url, ex);
 		}
+	}
+
+	/** The entries' names, without copying them: for a request, which only reads them. */
+	private static List<String> nameView(List<PendingNames.Entry> entries) {
+		return new AbstractList<>() {
+
+			@Override
+			public String get(int index) {
+				return entries.get(index).name;
+			}
+
+			@Override
+			public int size() {
+				return entries.size();
+			}
+
+		};
 	}
 
 	private static List<String> names(List<PendingNames.Entry> entries) {

@@ -10,7 +10,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -33,6 +32,9 @@ final class NotifyClient {
 
 	private static final int MAX_DETAIL_LENGTH = 200;
 
+	/** A deepstream server's answer to a request of one message that succeeded, byte for byte. */
+	private static final String SUCCESS = "{\"result\":\"SUCCESS\",\"body\":[{\"success\":true}]}";
+
 	private final HttpClient http;
 
 	private final JsonMapper mapper;
@@ -40,6 +42,8 @@ final class NotifyClient {
 	private final Duration requestTimeout;
 
 	private final Map<String, Object> credentials;
+
+	private final NotifyBody body;
 
 	NotifyClient(HttpClient http, JsonMapper mapper, AnnouncerOptions options) {
 		this.http = http;
@@ -53,6 +57,7 @@ final class NotifyClient {
 			credentials.put("token", options.token());
 		}
 		this.credentials = credentials;
+		this.body = new NotifyBody(mapper, credentials);
 	}
 
 	/**
@@ -66,17 +71,11 @@ final class NotifyClient {
 		if (names.isEmpty()) {
 			throw new IllegalArgumentException("A notify needs at least one record name");
 		}
-		Map<String, Object> message = new LinkedHashMap<>();
-		message.put("topic", "record");
-		message.put("action", "notify");
-		message.put("recordNames", names);
-		Map<String, Object> request = new LinkedHashMap<>(this.credentials);
-		request.put("body", List.of(message));
 		HttpRequest httpRequest = HttpRequest.newBuilder(url)
 			.timeout(this.requestTimeout)
 			.header("Content-Type", "application/json")
 			.header("Accept", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(this.mapper.writeValueAsBytes(request)))
+			.POST(HttpRequest.BodyPublishers.ofByteArray(this.body.encode(names)))
 			.build();
 		HttpResponse<String> response;
 		try {
@@ -114,6 +113,10 @@ final class NotifyClient {
 			// 404 (wrong path), 405, 415: deepstream answers 400 only for a request it cannot parse
 			FailureKind kind = (status == 400) ? FailureKind.REJECTED : FailureKind.NOT_DEEPSTREAM_API;
 			return new NotifyOutcome.Failed(kind, "HTTP " + status + ": " + shorten(body));
+		}
+		if (SUCCESS.equals(body)) {
+			// what a deepstream server answers to every notify it took: no need to parse it
+			return NotifyOutcome.ANNOUNCED;
 		}
 		JsonNode answer = parse(body);
 		JsonNode result = (answer != null) ? answer.get("result") : null;

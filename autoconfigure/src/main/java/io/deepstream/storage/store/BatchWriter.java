@@ -170,7 +170,9 @@ final class BatchWriter {
 		this.statistics.writesCommitted.add(countWaiters(batch.writes()) - countWaiters(conflicts.keySet()));
 		this.statistics.writesConflicted.add(conflicts.size());
 		this.observer.batchCommitted(batch.table(), batch.size(), System.nanoTime() - start);
-		this.observer.recordsCommitted(batch.table(), committedIds(batch, conflicts));
+		if (this.observer != RecordStoreObserver.NONE) {
+			this.observer.recordsCommitted(batch.table(), committedIds(batch, conflicts));
+		}
 		if (executed.mayBeEmpty()) {
 			dropIfEmpty(batch.table());
 		}
