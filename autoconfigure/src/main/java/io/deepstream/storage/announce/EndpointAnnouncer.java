@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * in the next), sends one {@code notify}, and on failure pauses with capped exponential backoff and
  * sends the same names again, until they are older than {@code giveUpAfter}. A permission refusal is
  * narrowed down by halving the request until the refused names stand alone; only they are given up
- * on. Logs state changes, not requests.
+ * on. A request larger than the server takes is halved too, and the halves sent at once. Logs state
+ * changes, not requests.
  */
 final class EndpointAnnouncer implements Runnable {
 
@@ -121,6 +122,11 @@ final class EndpointAnnouncer implements Runnable {
 					work.pop();
 					narrowDown(part, failed, work);
 				}
+				else if (NotifyClient.tooLarge(failed) && part.size() > 1) {
+					// larger than the server takes: the halves go at once, without a pause
+					work.pop();
+					split(part, work);
+				}
 				else {
 					failedAgain(part, failed, work);
 				}
@@ -139,6 +145,11 @@ final class EndpointAnnouncer implements Runnable {
 			giveUp(part, FailureKind.DENIED, failed.detail());
 			return;
 		}
+		split(part, work);
+	}
+
+	/** Replaces a request by its two halves, the first half first. */
+	private static void split(List<PendingNames.Entry> part, Deque<List<PendingNames.Entry>> work) {
 		int half = part.size() / 2;
 		work.push(new ArrayList<>(part.subList(half, part.size())));
 		work.push(new ArrayList<>(part.subList(0, half)));

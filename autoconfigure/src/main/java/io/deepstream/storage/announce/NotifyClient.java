@@ -32,6 +32,9 @@ final class NotifyClient {
 
 	private static final int MAX_DETAIL_LENGTH = 200;
 
+	/** What a deepstream server (its body parser) says of a request larger than its {@code maxMessageSize}. */
+	private static final String TOO_LARGE = "request entity too large";
+
 	/** A deepstream server's answer to a request of one message that succeeded, byte for byte. */
 	private static final String SUCCESS = "{\"result\":\"SUCCESS\",\"body\":[{\"success\":true}]}";
 
@@ -106,6 +109,10 @@ final class NotifyClient {
 		if (status >= 500) {
 			return new NotifyOutcome.Failed(FailureKind.SERVER_ERROR, "HTTP " + status + ": " + shorten(body));
 		}
+		if (status == 413 || (status == 400 && body.contains(TOO_LARGE))) {
+			// deepstream: 400 "Failed to parse body of request: request entity too large"; a proxy: 413
+			return new NotifyOutcome.Failed(FailureKind.REJECTED, "HTTP " + status + " " + TOO_LARGE + ": " + shorten(body));
+		}
 		if (status == 400 && (body.contains("authData") || body.contains("token"))) {
 			return new NotifyOutcome.Failed(FailureKind.AUTHENTICATION, "HTTP 400: " + shorten(body));
 		}
@@ -134,6 +141,16 @@ final class NotifyClient {
 			return new NotifyOutcome.Failed(FailureKind.DENIED, error);
 		}
 		return new NotifyOutcome.Failed(FailureKind.REJECTED, result.asString() + ": " + shorten(entry.toString()));
+	}
+
+	/**
+	 * @param failed a failed request
+	 * @return whether it failed for being larger than the server takes: the same names in smaller
+	 * requests may pass
+	 */
+	static boolean tooLarge(NotifyOutcome.Failed failed) {
+		return failed.kind() == FailureKind.REJECTED && failed.detail().startsWith("HTTP ")
+				&& failed.detail().contains(" " + TOO_LARGE + ": ");
 	}
 
 	private @Nullable JsonNode parse(String body) {
