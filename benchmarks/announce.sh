@@ -7,14 +7,15 @@
 #
 #   benchmarks/announce.sh [PAIRS=3] [benchmark options, e.g. --records 100000 --tables 10 --rounds 3]
 #
-# Needs Maven, Java 17, Node.js 18+ and npm; SKIP_BUILD=1 reuses the jar built before. SERVER_NICE=19 runs
+# Needs Maven, Java 17, Node.js 18+ and npm; SKIP_BUILD=1 reuses the jar built before; BENCHMARK_JAR=path
+# (with SKIP_BUILD=1) runs another build of the benchmark, such as one of an earlier commit. SERVER_NICE=19 runs
 # the deepstream server at that nice level (19: lowest CPU priority), an approximation of a server on
 # machines of its own: on this machine it still shares the cores, but yields them to the JVM and PostgreSQL.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
-jar="$here/target/deepstream-storage-benchmarks.jar"
+jar="${BENCHMARK_JAR:-$here/target/deepstream-storage-benchmarks.jar}"
 pairs="${1:-3}"
 [[ $# -gt 0 ]] && shift
 
@@ -114,6 +115,9 @@ console.log(JSON.stringify({
 	setPerSecWith: lines.slice(half).map((l) => l.setPerSec),
 	medianWithout: off, medianWith: on,
 	ratioWithToWithout: Math.round(on / off * 1000) / 1000,
+	// each pair ran back to back, under about the same load: on a shared machine a steadier view
+	pairRatios: lines.slice(half).map((l, i) => Math.round(l.setPerSec / lines[i].setPerSec * 100) / 100),
+	medianPairRatio: Math.round(median(lines.slice(half).map((l, i) => l.setPerSec / lines[i].setPerSec)) * 1000) / 1000,
 	notifyRequests: lines.slice(half).map((l) => l.notifyRequests),
 	announcedMsAfterStart: lines.slice(half).map((l) => l.announcedMs),
 	namesGivenUp: lines.slice(half).map((l) => l.namesGivenUp),
