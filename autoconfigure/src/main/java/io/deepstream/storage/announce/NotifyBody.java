@@ -86,30 +86,36 @@ final class NotifyBody {
 		}
 
 		void string(String s) {
-			// at most 6 bytes per char (a \\u escape), plus the quotes
-			ensure(2 + 6 * s.length());
+			int length = s.length();
+			// one byte per char and the quotes: exact for the usual names, so the body is never copied
+			ensure(length + 2);
 			byte[] b = this.bytes;
 			int n = this.length;
 			b[n++] = '"';
-			for (int i = 0; i < s.length(); i++) {
+			for (int i = 0; i < length; i++) {
 				char c = s.charAt(i);
-				if (c < 0x80) {
-					if (c == '"' || c == '\\') {
-						b[n++] = '\\';
-						b[n++] = (byte) c;
-					}
-					else if (c < 0x20) {
-						n = escape(b, n, c);
-					}
-					else {
-						b[n++] = (byte) c;
-					}
+				if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+					b[n++] = (byte) c;
+					continue;
+				}
+				// up to 6 bytes for this char, then one for each char left and the closing quote
+				if (n + 6 + (length - i) > b.length) {
+					this.length = n;
+					ensure(6 + (length - i));
+					b = this.bytes;
+				}
+				if (c == '"' || c == '\\') {
+					b[n++] = '\\';
+					b[n++] = (byte) c;
+				}
+				else if (c < 0x20) {
+					n = escape(b, n, c);
 				}
 				else if (c < 0x800) {
 					b[n++] = (byte) (0xc0 | (c >> 6));
 					b[n++] = (byte) (0x80 | (c & 0x3f));
 				}
-				else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+				else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(s.charAt(i + 1))) {
 					int cp = Character.toCodePoint(c, s.charAt(++i));
 					b[n++] = (byte) (0xf0 | (cp >> 18));
 					b[n++] = (byte) (0x80 | ((cp >> 12) & 0x3f));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -59,6 +60,27 @@ class NotifyBodyTests {
 		assertThat(request.get("authData").get("password").asString()).isEqualTo("s\"cret");
 		assertThat(request.get("token").asString()).isEqualTo("t\u00f6ken");
 		assertThat(request.get("body").get(0).get("recordNames").get(0).asString()).isEqualTo("a/1");
+	}
+
+	@Test
+	void namesOfEveryKindOfCharacterComeBackAsTheyWere() {
+		char[] pool = { 'a', 'Z', '/', '"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u00e9', '\u07ff', '\u0800', '\u20ac',
+				'\uffff', '\ud83d', '\ude97', '\udbff', '\udfff' };
+		Random random = new Random(10);
+		for (int round = 0; round < 50; round++) {
+			List<String> names = new ArrayList<>();
+			for (int i = 0; i < 1 + random.nextInt(40); i++) {
+				StringBuilder name = new StringBuilder();
+				for (int c = random.nextInt(30); c > 0; c--) {
+					name.append(random.nextInt(3) == 0 ? pool[random.nextInt(pool.length)] : (char) ('a' + random.nextInt(26)));
+				}
+				names.add(name.toString());
+			}
+			JsonNode request = this.mapper.readTree(new NotifyBody(this.mapper, Map.of()).encode(names));
+			List<String> decoded = new ArrayList<>();
+			request.get("body").get(0).get("recordNames").forEach((name) -> decoded.add(name.asString()));
+			assertThat(decoded).containsExactlyElementsOf(names);
+		}
 	}
 
 	@Test
