@@ -2,6 +2,7 @@ package io.deepstream.storage.announce;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * in the next), sends one {@code notify}, and on failure pauses with capped exponential backoff and
  * sends the same names again, until they are older than {@code giveUpAfter}. A permission refusal is
  * narrowed down by halving the request until the refused names stand alone; only they are given up
- * on. Logs state changes, not requests.
+ * on. A request larger than the server takes is halved too, and the halves sent at once. Logs state
+ * changes, not requests.
  */
 final class EndpointAnnouncer implements Runnable {
 
@@ -113,12 +115,17 @@ final class EndpointAnnouncer implements Runnable {
 	private void announce(Deque<List<PendingNames.Entry>> work) throws InterruptedException {
 		while (!work.isEmpty()) {
 			List<PendingNames.Entry> part = work.peek();
-			NotifyOutcome outcome = this.client.notify(this.url, names(part));
+			NotifyOutcome outcome = this.client.notify(this.url, nameView(part));
 			if (outcome instanceof NotifyOutcome.Failed failed) {
 				this.failedRequests.incrementAndGet();
 				if (failed.kind() == FailureKind.DENIED) {
 					work.pop();
 					narrowDown(part, failed, work);
+				}
+				else if (NotifyClient.tooLarge(failed) && part.size() > 1) {
+					// larger than the server takes: the halves go at once, without a pause
+					work.pop();
+					split(part, work);
 				}
 				else {
 					failedAgain(part, failed, work);
@@ -138,6 +145,11 @@ final class EndpointAnnouncer implements Runnable {
 			giveUp(part, FailureKind.DENIED, failed.detail());
 			return;
 		}
+		split(part, work);
+	}
+
+	/** Replaces a request by its two halves, the first half first. */
+	private static void split(List<PendingNames.Entry> part, Deque<List<PendingNames.Entry>> work) {
 		int half = part.size() / 2;
 		work.push(new ArrayList<>(part.subList(half, part.size())));
 		work.push(new ArrayList<>(part.subList(0, half)));
@@ -230,6 +242,23 @@ final class EndpointAnnouncer implements Runnable {
 		catch (RuntimeException ex) {
 			logger.warn("A listener failed on names given up on for {}", this.url, ex);
 		}
+	}
+
+	/** The entries' names, without copying them: for a request, which only reads them. */
+	private static List<String> nameView(List<PendingNames.Entry> entries) {
+		return new AbstractList<>() {
+
+			@Override
+			public String get(int index) {
+				return entries.get(index).name;
+			}
+
+			@Override
+			public int size() {
+				return entries.size();
+			}
+
+		};
 	}
 
 	private static List<String> names(List<PendingNames.Entry> entries) {

@@ -10,7 +10,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -33,6 +32,12 @@ final class NotifyClient {
 
 	private static final int MAX_DETAIL_LENGTH = 200;
 
+	/** What a deepstream server (its body parser) says of a request larger than its {@code maxMessageSize}. */
+	private static final String TOO_LARGE = "request entity too large";
+
+	/** A deepstream server's answer to a request of one message that succeeded, byte for byte. */
+	private static final String SUCCESS = "{\"result\":\"SUCCESS\",\"body\":[{\"success\":true}]}";
+
 	private final HttpClient http;
 
 	private final JsonMapper mapper;
@@ -40,6 +45,8 @@ final class NotifyClient {
 	private final Duration requestTimeout;
 
 	private final Map<String, Object> credentials;
+
+	private final NotifyBody body;
 
 	NotifyClient(HttpClient http, JsonMapper mapper, AnnouncerOptions options) {
 		this.http = http;
@@ -53,6 +60,7 @@ final class NotifyClient {
 			credentials.put("token", options.token());
 		}
 		this.credentials = credentials;
+		this.body = new NotifyBody(mapper, credentials);
 	}
 
 	/**
@@ -66,17 +74,11 @@ final class NotifyClient {
 		if (names.isEmpty()) {
 			throw new IllegalArgumentException("A notify needs at least one record name");
 		}
-		Map<String, Object> message = new LinkedHashMap<>();
-		message.put("topic", "record");
-		message.put("action", "notify");
-		message.put("recordNames", names);
-		Map<String, Object> request = new LinkedHashMap<>(this.credentials);
-		request.put("body", List.of(message));
 		HttpRequest httpRequest = HttpRequest.newBuilder(url)
 			.timeout(this.requestTimeout)
 			.header("Content-Type", "application/json")
 			.header("Accept", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(this.mapper.writeValueAsBytes(request)))
+			.POST(HttpRequest.BodyPublishers.ofByteArray(this.body.encode(names)))
 			.build();
 		HttpResponse<String> response;
 		try {
@@ -107,6 +109,10 @@ final class NotifyClient {
 		if (status >= 500) {
 			return new NotifyOutcome.Failed(FailureKind.SERVER_ERROR, "HTTP " + status + ": " + shorten(body));
 		}
+		if (status == 413 || (status == 400 && body.contains(TOO_LARGE))) {
+			// deepstream: 400 "Failed to parse body of request: request entity too large"; a proxy: 413
+			return new NotifyOutcome.Failed(FailureKind.REJECTED, "HTTP " + status + " " + TOO_LARGE + ": " + shorten(body));
+		}
 		if (status == 400 && (body.contains("authData") || body.contains("token"))) {
 			return new NotifyOutcome.Failed(FailureKind.AUTHENTICATION, "HTTP 400: " + shorten(body));
 		}
@@ -114,6 +120,10 @@ final class NotifyClient {
 			// 404 (wrong path), 405, 415: deepstream answers 400 only for a request it cannot parse
 			FailureKind kind = (status == 400) ? FailureKind.REJECTED : FailureKind.NOT_DEEPSTREAM_API;
 			return new NotifyOutcome.Failed(kind, "HTTP " + status + ": " + shorten(body));
+		}
+		if (SUCCESS.equals(body)) {
+			// what a deepstream server answers to every notify it took: no need to parse it
+			return NotifyOutcome.ANNOUNCED;
 		}
 		JsonNode answer = parse(body);
 		JsonNode result = (answer != null) ? answer.get("result") : null;
@@ -131,6 +141,16 @@ final class NotifyClient {
 			return new NotifyOutcome.Failed(FailureKind.DENIED, error);
 		}
 		return new NotifyOutcome.Failed(FailureKind.REJECTED, result.asString() + ": " + shorten(entry.toString()));
+	}
+
+	/**
+	 * @param failed a failed request
+	 * @return whether it failed for being larger than the server takes: the same names in smaller
+	 * requests may pass
+	 */
+	static boolean tooLarge(NotifyOutcome.Failed failed) {
+		return failed.kind() == FailureKind.REJECTED && failed.detail().startsWith("HTTP ")
+				&& failed.detail().contains(" " + TOO_LARGE + ": ");
 	}
 
 	private @Nullable JsonNode parse(String body) {

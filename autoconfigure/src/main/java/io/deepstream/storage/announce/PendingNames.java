@@ -2,15 +2,20 @@ package io.deepstream.storage.announce;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +24,12 @@ import org.jspecify.annotations.Nullable;
  * they were committed; the names the sender has taken and not yet settled; and the callers waiting
  * for names to be announced. A name committed again while it waits stays one entry; committed again
  * while it is in flight, it waits again (the server may have read the record before that commit).
+ * <p>
+ * Committing threads hand their names over with {@link #offer} without taking the lock while the
+ * names certainly fit: the batch of names is queued as it is, and turned into entries (names built,
+ * each once, in commit order) by the next call that takes the lock, normally the announcer's own
+ * thread. Every method that looks at the names takes those batches in first, so a name offered before
+ * a call is seen by it.
  */
 final class PendingNames {
 
@@ -31,7 +42,25 @@ final class PendingNames {
 
 	private final LinkedHashMap<String, Entry> waiting = new LinkedHashMap<>();
 
-	private final Map<String, Entry> inFlight = new HashMap<>();
+	/**
+	 * The entries taken and not yet settled, as taken (a settled entry stays in its list until every
+	 * entry is settled, then the lists are dropped); {@link #inFlightCount} counts the unsettled ones.
+	 */
+	private final List<List<Entry>> inFlight = new ArrayList<>();
+
+	private int inFlightCount;
+
+	/** Batches offered and not yet taken in, in the order they were offered. */
+	private final ConcurrentLinkedQueue<Batch> incoming = new ConcurrentLinkedQueue<>();
+
+	/** How many names the batches in {@link #incoming} may hold, at most. */
+	private final AtomicInteger incomingNames = new AtomicInteger();
+
+	/** {@code waiting.size()}, for {@link #offer} to read without the lock. */
+	private volatile int waitingCount;
+
+	/** Whether {@link #take} waits for names: an offer then signals it. */
+	private volatile boolean takerWaiting;
 
 	/** Names given up on because the queue was full, not yet reported. */
 	private final List<String> overflow = new ArrayList<>();
@@ -42,7 +71,7 @@ final class PendingNames {
 	/** Names given up on and not announced since, for callers asking about them later; bounded. */
 	private final LinkedHashMap<String, FailureKind> givenUp;
 
-	private boolean closed;
+	private volatile boolean closed;
 
 	PendingNames(int capacity) {
 		this.capacity = capacity;
@@ -61,6 +90,9 @@ final class PendingNames {
 
 		final long queuedNanos;
 
+		/** Taken and not settled; guarded by the lock. */
+		private boolean inFlight;
+
 		private @Nullable List<Waiter> waiters;
 
 		Entry(String name, long queuedNanos) {
@@ -68,6 +100,10 @@ final class PendingNames {
 			this.queuedNanos = queuedNanos;
 		}
 
+	}
+
+	/** Names offered together, built when they are taken in. */
+	private record Batch(Supplier<? extends Collection<String>> names, int maxNames, long queuedNanos) {
 	}
 
 	/** A caller waiting for a set of entries to be settled. */
@@ -103,33 +139,91 @@ final class PendingNames {
 	}
 
 	/**
+	 * Queues names to be announced, from a committing thread: without taking the lock when they
+	 * certainly fit (the names are then built later, by the thread that takes them in), otherwise as
+	 * {@link #add}.
+	 * @param names the names, built at most once and by one thread at a time (possibly not this one);
+	 * the collection is not changed afterwards
+	 * @param maxNames how many names {@code names} gives at most
+	 * @return how many names were given up on at once (as {@link #add}); 0 when they were queued
+	 * without the lock
+	 */
+	int offer(Supplier<? extends Collection<String>> names, int maxNames) {
+		if (!this.closed) {
+			int reserved = this.incomingNames.addAndGet(maxNames);
+			if ((long) reserved + this.waitingCount <= this.capacity) {
+				this.incoming.add(new Batch(names, maxNames, System.nanoTime()));
+				if (this.takerWaiting) {
+					signal();
+				}
+				return 0;
+			}
+			this.incomingNames.addAndGet(-maxNames);
+		}
+		// near the bound or closed: decided here, so that what is given up on is known (and reported) at once
+		return add(names.get());
+	}
+
+	private void signal() {
+		this.lock.lock();
+		try {
+			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
 	 * Queues names to be announced.
 	 * @return how many names did not fit, or came after closing, and were given up on (reported by
 	 * {@link #drainOverflow} and {@link #drainRefused})
 	 */
 	int add(Collection<String> names) {
-		long now = System.nanoTime();
-		int overflowed = 0;
 		this.lock.lock();
 		try {
-			for (String name : names) {
-				if (this.waiting.containsKey(name)) {
-					continue;
-				}
-				if (this.closed || this.waiting.size() >= this.capacity) {
-					(this.closed ? this.refused : this.overflow).add(name);
-					this.givenUp.put(name, this.closed ? FailureKind.CLOSED : FailureKind.QUEUE_FULL);
-					overflowed++;
-					continue;
-				}
-				this.waiting.put(name, new Entry(name, now));
-			}
+			takeIn();
+			int overflowed = queue(names, System.nanoTime());
 			this.changed.signalAll();
 			return overflowed;
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/** Turns the batches offered so far into entries; under the lock. */
+	private void takeIn() {
+		Batch batch;
+		boolean any = false;
+		while ((batch = this.incoming.poll()) != null) {
+			queue(batch.names().get(), batch.queuedNanos());
+			// released after queueing: meanwhile an offer counts these names twice, never none
+			this.incomingNames.addAndGet(-batch.maxNames());
+			any = true;
+		}
+		if (any) {
+			this.changed.signalAll();
+		}
+	}
+
+	/** Queues names committed at {@code queuedNanos}; under the lock. */
+	private int queue(Collection<String> names, long queuedNanos) {
+		int overflowed = 0;
+		for (String name : names) {
+			if (this.waiting.containsKey(name)) {
+				continue;
+			}
+			if (this.closed || this.waiting.size() >= this.capacity) {
+				(this.closed ? this.refused : this.overflow).add(name);
+				this.givenUp.put(name, this.closed ? FailureKind.CLOSED : FailureKind.QUEUE_FULL);
+				overflowed++;
+				continue;
+			}
+			this.waiting.put(name, new Entry(name, queuedNanos));
+		}
+		this.waitingCount = this.waiting.size();
+		return overflowed;
 	}
 
 	/**
@@ -140,23 +234,47 @@ final class PendingNames {
 	List<Entry> take(int max, long timeoutNanos) throws InterruptedException {
 		this.lock.lockInterruptibly();
 		try {
+			takeIn();
 			long nanos = timeoutNanos;
 			while (this.waiting.isEmpty() && this.overflow.isEmpty() && nanos > 0) {
-				nanos = this.changed.awaitNanos(nanos);
+				this.takerWaiting = true;
+				try {
+					// an offer made before takerWaiting was set is in incoming now
+					if (this.incoming.isEmpty()) {
+						nanos = this.changed.awaitNanos(nanos);
+					}
+				}
+				finally {
+					this.takerWaiting = false;
+				}
+				takeIn();
 			}
 			List<Entry> taken = new ArrayList<>(Math.min(max, this.waiting.size()));
 			Iterator<Entry> it = this.waiting.values().iterator();
 			while (it.hasNext() && taken.size() < max) {
 				Entry entry = it.next();
 				it.remove();
-				this.inFlight.put(entry.name, entry);
 				taken.add(entry);
 			}
+			this.waitingCount = this.waiting.size();
+			markInFlight(taken);
 			return taken;
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/** Entries removed from {@link #waiting} are in flight until settled; under the lock. */
+	private void markInFlight(List<Entry> entries) {
+		if (entries.isEmpty()) {
+			return;
+		}
+		for (Entry entry : entries) {
+			entry.inFlight = true;
+		}
+		this.inFlight.add(entries);
+		this.inFlightCount += entries.size();
 	}
 
 	/**
@@ -166,12 +284,15 @@ final class PendingNames {
 		this.lock.lock();
 		try {
 			for (Entry entry : entries) {
-				this.inFlight.remove(entry.name, entry);
-				if (kind == null) {
-					this.givenUp.remove(entry.name);
+				if (entry.inFlight) {
+					entry.inFlight = false;
+					this.inFlightCount--;
 				}
-				else {
+				if (kind != null) {
 					this.givenUp.put(entry.name, kind);
+				}
+				else if (!this.givenUp.isEmpty()) {
+					this.givenUp.remove(entry.name);
 				}
 				if (entry.waiters != null) {
 					for (Waiter waiter : entry.waiters) {
@@ -179,6 +300,12 @@ final class PendingNames {
 					}
 					entry.waiters = null;
 				}
+			}
+			if (this.inFlightCount == 0) {
+				this.inFlight.clear();
+			}
+			else if (this.inFlight.size() > 8) {
+				this.inFlight.removeIf((taken) -> taken.stream().noneMatch((entry) -> entry.inFlight));
 			}
 			this.changed.signalAll();
 		}
@@ -195,24 +322,31 @@ final class PendingNames {
 	CompletableFuture<Void> announced(@Nullable Collection<String> names) {
 		this.lock.lock();
 		try {
+			takeIn();
 			Waiter waiter = new Waiter();
 			List<Entry> awaited = new ArrayList<>();
 			if (names == null) {
 				awaited.addAll(this.waiting.values());
-				awaited.addAll(this.inFlight.values());
+				forEachInFlight(awaited::add);
 			}
 			else {
+				Set<String> inFlightNames = new HashSet<>();
+				if (this.inFlightCount > 0) {
+					Set<String> wanted = new HashSet<>(names);
+					forEachInFlight((entry) -> {
+						if (wanted.contains(entry.name)) {
+							awaited.add(entry);
+							inFlightNames.add(entry.name);
+						}
+					});
+				}
 				for (String name : names) {
 					Entry waitingEntry = this.waiting.get(name);
-					Entry inFlightEntry = this.inFlight.get(name);
 					if (waitingEntry != null) {
 						awaited.add(waitingEntry);
 					}
-					if (inFlightEntry != null) {
-						awaited.add(inFlightEntry);
-					}
 					FailureKind failure = this.givenUp.get(name);
-					if (waitingEntry == null && inFlightEntry == null && failure != null && waiter.failure == null) {
+					if (waitingEntry == null && failure != null && waiter.failure == null && !inFlightNames.contains(name)) {
 						waiter.failure = failure;
 						waiter.failedName = name;
 					}
@@ -232,6 +366,17 @@ final class PendingNames {
 		}
 		finally {
 			this.lock.unlock();
+		}
+	}
+
+	/** Each entry in flight; under the lock. */
+	private void forEachInFlight(Consumer<Entry> action) {
+		for (List<Entry> entries : this.inFlight) {
+			for (Entry entry : entries) {
+				if (entry.inFlight) {
+					action.accept(entry);
+				}
+			}
 		}
 	}
 
@@ -281,6 +426,8 @@ final class PendingNames {
 	void close() {
 		this.lock.lock();
 		try {
+			// names offered before are queued as before closing; those offered later are refused
+			takeIn();
 			this.closed = true;
 			this.changed.signalAll();
 		}
@@ -297,10 +444,12 @@ final class PendingNames {
 		long nanos = unit.toNanos(timeout);
 		this.lock.lockInterruptibly();
 		try {
-			while (!(this.waiting.isEmpty() && this.inFlight.isEmpty()) && nanos > 0) {
+			takeIn();
+			while (!(this.waiting.isEmpty() && this.inFlightCount == 0) && nanos > 0) {
 				nanos = this.changed.awaitNanos(nanos);
+				takeIn();
 			}
-			return this.waiting.isEmpty() && this.inFlight.isEmpty();
+			return this.waiting.isEmpty() && this.inFlightCount == 0;
 		}
 		finally {
 			this.lock.unlock();
@@ -310,12 +459,13 @@ final class PendingNames {
 	/**
 	 * Removes the waiting names committed at least {@code maxAgeNanos} ago, oldest first (the order
 	 * they wait in), for an announcer that gives up on them without trying each.
-	 * @return the entries removed, to be {@link #settle}d as given up
+	 * @return the entries removed, in flight until {@link #settle}d as given up
 	 */
 	List<Entry> takeOlderThan(long maxAgeNanos) {
 		long now = System.nanoTime();
 		this.lock.lock();
 		try {
+			takeIn();
 			List<Entry> expired = new ArrayList<>();
 			Iterator<Entry> it = this.waiting.values().iterator();
 			while (it.hasNext()) {
@@ -326,6 +476,8 @@ final class PendingNames {
 				it.remove();
 				expired.add(entry);
 			}
+			this.waitingCount = this.waiting.size();
+			markInFlight(expired);
 			return expired;
 		}
 		finally {
@@ -340,9 +492,11 @@ final class PendingNames {
 	List<Entry> takeAll() {
 		this.lock.lock();
 		try {
+			takeIn();
 			List<Entry> all = new ArrayList<>(this.waiting.values());
 			this.waiting.clear();
-			all.forEach((entry) -> this.inFlight.put(entry.name, entry));
+			this.waitingCount = 0;
+			markInFlight(all);
 			return all;
 		}
 		finally {
@@ -354,6 +508,7 @@ final class PendingNames {
 	int unreported() {
 		this.lock.lock();
 		try {
+			takeIn();
 			return this.overflow.size() + this.refused.size();
 		}
 		finally {
@@ -365,7 +520,8 @@ final class PendingNames {
 	int size() {
 		this.lock.lock();
 		try {
-			return this.waiting.size() + this.inFlight.size();
+			takeIn();
+			return this.waiting.size() + this.inFlightCount;
 		}
 		finally {
 			this.lock.unlock();
@@ -376,6 +532,7 @@ final class PendingNames {
 	long oldestAgeNanos() {
 		this.lock.lock();
 		try {
+			takeIn();
 			Iterator<Entry> it = this.waiting.values().iterator();
 			return it.hasNext() ? System.nanoTime() - it.next().queuedNanos : 0;
 		}

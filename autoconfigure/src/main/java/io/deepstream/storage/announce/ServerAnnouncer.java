@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.store.RecordStoreObserver;
@@ -120,10 +121,20 @@ public class ServerAnnouncer implements RecordStoreObserver, SmartLifecycle, Aut
 		this.state = State.RUNNING;
 	}
 
+	/**
+	 * Queues the names of a committed batch's records for every server. On the committing (flusher)
+	 * thread this only hands the list of ids over, without a lock while the queue has room: the names
+	 * are built by each server's thread (once for all servers), which is also where they are checked
+	 * against the names already waiting.
+	 */
 	@Override
 	public void recordsCommitted(String table, List<String> ids) {
-		if (!ids.isEmpty()) {
-			announce(RecordNames.of(table, ids, this.options.defaultTable()));
+		if (ids.isEmpty()) {
+			return;
+		}
+		CommittedNames names = new CommittedNames(table, ids, this.options.defaultTable());
+		for (Endpoint endpoint : this.endpoints) {
+			queued(endpoint, endpoint.queue().offer(names, names.maxNames()));
 		}
 	}
 
@@ -134,18 +145,58 @@ public class ServerAnnouncer implements RecordStoreObserver, SmartLifecycle, Aut
 	 */
 	public void announce(Collection<String> recordNames) {
 		for (Endpoint endpoint : this.endpoints) {
-			PendingNames queue = endpoint.queue();
-			queue.add(recordNames);
-			if (this.state == State.CLOSED && !endpoint.thread().isAlive()) {
-				// no thread will report them: they were refused at once, as CLOSED
-				endpoint.announcer().giveUpRemaining();
-			}
-			else if (queue.unreported() >= this.options.maxPendingNames()) {
-				// the server's thread is busy (a request may take request-timeout): report here, so that
-				// the names given up on stay bounded too
-				endpoint.announcer().reportOverflow();
-			}
+			queued(endpoint, endpoint.queue().add(recordNames));
 		}
+	}
+
+	/** After names were queued for a server, of which {@code givenUp} were given up on at once. */
+	private void queued(Endpoint endpoint, int givenUp) {
+		if (this.state == State.CLOSED && !endpoint.thread().isAlive()) {
+			// no thread will report them: they were refused at once, as CLOSED
+			endpoint.announcer().giveUpRemaining();
+		}
+		else if (givenUp > 0 && endpoint.queue().unreported() >= this.options.maxPendingNames()) {
+			// the server's thread is busy (a request may take request-timeout): report here, so that
+			// the names given up on stay bounded too
+			endpoint.announcer().reportOverflow();
+		}
+	}
+
+	/**
+	 * The record names of a committed batch, built when first asked for (by the first server's thread
+	 * that takes them in) and then shared by every server.
+	 */
+	private static final class CommittedNames implements Supplier<List<String>> {
+
+		private final String table;
+
+		private final List<String> ids;
+
+		private final String defaultTable;
+
+		private volatile @Nullable List<String> names;
+
+		CommittedNames(String table, List<String> ids, String defaultTable) {
+			this.table = table;
+			this.ids = ids;
+			this.defaultTable = defaultTable;
+		}
+
+		/** @return how many names the ids give at most: two for a row of the default table */
+		int maxNames() {
+			return this.table.equals(this.defaultTable) ? 2 * this.ids.size() : this.ids.size();
+		}
+
+		@Override
+		public List<String> get() {
+			List<String> built = this.names;
+			if (built == null) {
+				built = RecordNames.of(this.table, this.ids, this.defaultTable);
+				this.names = built;
+			}
+			return built;
+		}
+
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -172,7 +173,8 @@ final class BatchWriter {
 		this.statistics.writesCommitted.add(countWaiters(batch.writes()) - countWaiters(conflicts.keySet()));
 		this.statistics.writesConflicted.add(conflicts.size());
 		this.observer.batchCommitted(batch.table(), batch.size(), System.nanoTime() - start);
-		this.observer.recordsCommitted(batch.table(), committedIds(batch, conflicts));
+		// unmodifiable: observers may keep it (the announcer builds names from it on its own thread)
+		this.observer.recordsCommitted(batch.table(), Collections.unmodifiableList(committedIds(batch, conflicts)));
 		if (executed.mayBeEmpty()) {
 			dropIfEmpty(batch.table());
 		}

@@ -27,7 +27,9 @@ public interface RecordStoreObserver {
 	 * an observer does here (such as queueing the names to announce them to a deepstream server) has
 	 * happened when a caller sees its write complete.
 	 * @param table the table
-	 * @param ids the ids of the records written or deleted, each once
+	 * @param ids the ids of the records written or deleted, each once: a list of this call's own, never
+	 * changed afterwards, which the observer may keep (for instance to build names from it on another
+	 * thread) instead of copying it
 	 */
 	default void recordsCommitted(String table, List<String> ids) {
 	}

@@ -175,6 +175,27 @@ class DeepstreamServerFailuresIT {
 	}
 
 	@Test
+	void aRequestLargerThanTheServerTakesIsSplitUntilEveryNameIsAnnounced() throws Exception {
+		// the server takes 1 MB at most: 4,000 names of 300 characters are 1.2 MB
+		List<String> names = new ArrayList<>();
+		for (int i = 0; i < 4000; i++) {
+			names.add("large/" + "x".repeat(300) + i);
+		}
+		List<NamesGivenUp> givenUp = new CopyOnWriteArrayList<>();
+		try (ServerAnnouncer announcer = new ServerAnnouncer(quickRetries(server.apiUrl()).maxNamesPerRequest(4000).build())) {
+			announcer.addListener(givenUp::add);
+			announcer.start();
+			announcer.announce(names);
+			announcer.announced(names).get(10, TimeUnit.SECONDS);
+			EndpointState state = announcer.state().get(0);
+			assertThat(state.namesAnnounced()).isEqualTo(4000);
+			assertThat(state.requests()).as("the halves").isEqualTo(2);
+			assertThat(state.failedRequests()).isEqualTo(1);
+			assertThat(givenUp).isEmpty();
+		}
+	}
+
+	@Test
 	void anEndpointThatIsNotADeepstreamApiIsReportedAsSuch() {
 		String wrongPath = server.apiUrl().replace("/api", "/not-the-api");
 		try (ServerAnnouncer announcer = new ServerAnnouncer(quickRetries(wrongPath).build())) {

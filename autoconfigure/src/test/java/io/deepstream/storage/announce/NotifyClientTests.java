@@ -56,6 +56,25 @@ class NotifyClientTests {
 		assertThat(FailureKind.DENIED.isRetried()).isFalse();
 	}
 
+	@Test
+	void aRequestLargerThanTheServerTakesIsRejectedAsTooLarge() {
+		NotifyOutcome deepstream = this.client.classify(400, "Failed to parse body of request: request entity too large");
+		assertThat(deepstream).isInstanceOfSatisfying(NotifyOutcome.Failed.class, (failed) -> {
+			assertThat(failed.kind()).isEqualTo(FailureKind.REJECTED);
+			assertThat(NotifyClient.tooLarge(failed)).isTrue();
+		});
+		NotifyOutcome proxy = this.client.classify(413, "<html>Request Entity Too Large</html>");
+		assertThat(proxy).isInstanceOfSatisfying(NotifyOutcome.Failed.class,
+				(failed) -> assertThat(NotifyClient.tooLarge(failed)).isTrue());
+		NotifyOutcome unparsable = this.client.classify(400, "Failed to parse JIF object at index 0.");
+		assertThat(unparsable).isInstanceOfSatisfying(NotifyOutcome.Failed.class,
+				(failed) -> assertThat(NotifyClient.tooLarge(failed)).isFalse());
+		NotifyOutcome named = this.client.classify(200, "{\"result\":\"FAILURE\",\"body\":[{\"success\":false,"
+				+ "\"error\":\"HTTP 400 request entity too large: \"}]}");
+		assertThat(named).isInstanceOfSatisfying(NotifyOutcome.Failed.class,
+				(failed) -> assertThat(NotifyClient.tooLarge(failed)).isFalse());
+	}
+
 	private FailureKind kind(int status, String body) {
 		NotifyOutcome outcome = this.client.classify(status, body);
 		assertThat(outcome).isInstanceOf(NotifyOutcome.Failed.class);

@@ -3,6 +3,7 @@ package io.deepstream.storage.announce;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +91,84 @@ class PendingNamesTests {
 		this.names.settle(expired, FailureKind.UNREACHABLE);
 		assertThat(names(this.names.take(10, 0))).containsExactly("young/1");
 		assertThat(this.names.announced(List.of("old/1"))).isCompletedExceptionally();
+	}
+
+	@Test
+	void namesOfferedWithoutTheLockAreSeenByTheNextCallInCommitOrderAndOnce() throws Exception {
+		this.names.add(List.of("a/1"));
+		assertThat(this.names.offer(() -> List.of("a/2", "a/1"), 2)).isZero();
+		assertThat(this.names.offer(() -> List.of("a/3"), 1)).isZero();
+		assertThat(this.names.size()).isEqualTo(3);
+		CompletableFuture<Void> announced = this.names.announced(List.of("a/3"));
+		List<PendingNames.Entry> taken = this.names.take(10, 0);
+		assertThat(names(taken)).containsExactly("a/1", "a/2", "a/3");
+		assertThat(announced).isNotDone();
+		this.names.settle(taken, null);
+		assertThat(announced).isCompleted();
+	}
+
+	@Test
+	void namesAreBuiltOnceWhenTheQueueTakesThemInNotWhenOffered() throws Exception {
+		AtomicInteger built = new AtomicInteger();
+		this.names.offer(() -> {
+			built.incrementAndGet();
+			return List.of("a/1");
+		}, 1);
+		assertThat(built).hasValue(0);
+		assertThat(this.names.announced(List.of("a/1"))).as("waits for the offered name").isNotDone();
+		assertThat(names(this.names.take(10, 0))).containsExactly("a/1");
+		assertThat(built).hasValue(1);
+	}
+
+	@Test
+	void anOfferThatMayNotFitIsQueuedAtOnceAndWhatDoesNotFitIsGivenUpOn() throws Exception {
+		assertThat(this.names.offer(() -> List.of("a/1", "a/2", "a/3"), 3)).isZero();
+		// 3 offered + 2 more may exceed the bound of 4: decided now, under the lock
+		assertThat(this.names.offer(() -> List.of("a/4", "a/5"), 2)).isEqualTo(1);
+		assertThat(this.names.drainOverflow()).containsExactly("a/5");
+		assertThat(this.names.announced(List.of("a/5"))).isCompletedExceptionally();
+		assertThat(names(this.names.take(10, 0))).containsExactly("a/1", "a/2", "a/3", "a/4");
+	}
+
+	@Test
+	void namesOfferedBeforeCloseAreStillAnnouncedAndThoseOfferedAfterAreRefused() throws Exception {
+		this.names.offer(() -> List.of("a/1"), 1);
+		this.names.close();
+		assertThat(this.names.offer(() -> List.of("a/2"), 1)).isEqualTo(1);
+		assertThat(this.names.drainRefused()).containsExactly("a/2");
+		assertThat(names(this.names.take(10, 0))).containsExactly("a/1");
+	}
+
+	@Test
+	void aTakerWaitingForNamesIsWokenByAnOffer() throws Exception {
+		CompletableFuture<List<PendingNames.Entry>> taken = CompletableFuture.supplyAsync(() -> {
+			try {
+				return this.names.take(10, TimeUnit.SECONDS.toNanos(30));
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		Thread.sleep(50);
+		this.names.offer(() -> List.of("a/1"), 1);
+		assertThat(names(taken.get(5, TimeUnit.SECONDS))).containsExactly("a/1");
+	}
+
+	@Test
+	void everyNameInFlightIsAwaitedUntilSettledWhicheverWayItWasTaken() throws Exception {
+		this.names.add(List.of("a/1", "a/2", "a/3"));
+		List<PendingNames.Entry> first = this.names.take(1, 0);
+		List<PendingNames.Entry> rest = this.names.takeAll();
+		CompletableFuture<Void> all = this.names.announced(null);
+		CompletableFuture<Void> two = this.names.announced(List.of("a/2"));
+		assertThat(this.names.size()).isEqualTo(3);
+		this.names.settle(first, null);
+		assertThat(all).isNotDone();
+		this.names.settle(rest.subList(0, 1), null);
+		assertThat(two).isCompleted();
+		this.names.settle(rest.subList(1, 2), FailureKind.CLOSED);
+		assertThat(all).isCompletedExceptionally();
+		assertThat(this.names.size()).isZero();
 	}
 
 	private static List<String> names(List<PendingNames.Entry> entries) {

@@ -114,6 +114,11 @@ public final class StoreBenchmark {
 		summary.put("getPerSec", round.get("getPerSec"));
 		summary.put("notifyP50", statistics(round, "notifyLatencyMs").get("p50"));
 		summary.put("clientCpuMs", round.get("setClientCpuMsByThread"));
+		if (round.containsKey("announceClientCpuMs")) {
+			summary.put("announceClientCpuMs", round.get("announceClientCpuMs"));
+			summary.put("announceClientCpuUsPerName", round.get("announceClientCpuUsPerName"));
+			summary.put("notifyRequests", round.get("notifyRequests"));
+		}
 		summary.put("loadAverage", round.get("loadAverage"));
 		return summary;
 	}

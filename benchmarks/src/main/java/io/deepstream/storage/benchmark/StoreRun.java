@@ -75,6 +75,8 @@ final class StoreRun {
 					long setNanos = writes.lastCompleted() - start;
 					// every write is committed: what is still waiting for the deepstream server is all there is
 					long announcedNanos = (announcer != null) ? awaitAnnounced(announcer) - start : -1;
+					// the announcing threads' CPU from the first set until the last name was announced
+					Map<String, Long> untilAnnouncedCpuByThread = (announcer != null) ? threads.since() : Map.of();
 					boolean allArrived = latency.await(this.options.notifyTimeout().toNanos());
 					long drainNanos = latency.lastReceived() - start;
 					long getStart = System.nanoTime();
@@ -95,6 +97,12 @@ final class StoreRun {
 						result.put("notifyRequests", server.requests());
 						result.put("namesAnnounced", server.namesAnnounced());
 						result.put("namesGivenUp", server.namesGivenUp());
+						long announcingCpuMs = untilAnnouncedCpuByThread.getOrDefault("announce", 0L)
+								+ untilAnnouncedCpuByThread.getOrDefault("http", 0L);
+						result.put("announceClientCpuMs", Map.of("announce", untilAnnouncedCpuByThread.getOrDefault("announce", 0L),
+								"http", untilAnnouncedCpuByThread.getOrDefault("http", 0L)));
+						result.put("announceClientCpuUsPerName", (server.namesAnnounced() > 0)
+								? Math.round(announcingCpuMs * 1000.0 / server.namesAnnounced() * 100) / 100.0 : null);
 					}
 					return result;
 				}

@@ -79,6 +79,13 @@ final class ThreadCpu {
 		if (threadName.startsWith("deepstream-list")) {
 			return "listener";
 		}
+		if (threadName.startsWith("deepstream-anno")) {
+			return "announce";
+		}
+		if (threadName.startsWith("HttpClient-")) {
+			// the JDK HttpClient's selector manager and its executor's threads
+			return "http";
+		}
 		if (threadName.equals("java")) {
 			return "main";
 		}
