@@ -75,6 +75,10 @@ final class BatchFlusher {
 		long nextSweep = System.nanoTime() + this.intervalNanos;
 		try {
 			while (true) {
+				// Cleared before anything is read: a signal raised from here on (a flush request, closing,
+				// work this take may not see) keeps the wait below from sleeping. Cleared after reading
+				// flushRequested, a flushNow() in between was lost, and its flush waited for the interval.
+				this.signal.clear();
 				boolean closingNow = this.closing;
 				if (closingNow && this.buffer.isEmpty()) {
 					return;
@@ -85,8 +89,6 @@ final class BatchFlusher {
 					this.flushRequested = false;
 					nextSweep = now + this.intervalNanos;
 				}
-				// cleared before taking: a signal raised from here on is about work this take may not see
-				this.signal.clear();
 				List<TableBatch> batches = this.buffer.take(sweep);
 				for (List<TableBatch> group : groups(batches, this.maxBatchSize)) {
 					this.workers.execute(() -> writeAndSettle(group));
