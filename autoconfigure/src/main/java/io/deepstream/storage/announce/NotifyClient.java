@@ -163,7 +163,21 @@ final class NotifyClient {
 		}
 	}
 
-	private static String shorten(String text) {
+	/**
+	 * The HTTP client for a deepstream HTTP API: HTTP/1.1, no redirects, the options' connect timeout.
+	 * @param options the options
+	 * @return a new client
+	 */
+	static HttpClient httpClient(AnnouncerOptions options) {
+		return HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(options.connectTimeout())
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.build();
+	}
+
+	/** An answer's text on one line, cut for a log line or an exception's message. */
+	static String shorten(String text) {
 		String flat = text.strip().replaceAll("\\s+", " ");
 		return (flat.length() > MAX_DETAIL_LENGTH) ? flat.substring(0, MAX_DETAIL_LENGTH) + "..." : flat;
 	}

@@ -81,11 +81,7 @@ public class ServerAnnouncer implements RecordStoreObserver, SmartLifecycle, Aut
 
 	public ServerAnnouncer(AnnouncerOptions options, JsonMapper jsonMapper) {
 		this.options = options;
-		this.http = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(options.connectTimeout())
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.build();
+		this.http = NotifyClient.httpClient(options);
 		NotifyClient client = new NotifyClient(this.http, jsonMapper, options);
 		int instance = instances.incrementAndGet();
 		for (int i = 0; i < options.urls().size(); i++) {

@@ -77,11 +77,7 @@ public final class ServerCheckedWrites implements ConditionalWrites {
 		this.url = options.urls().get(0);
 		this.options = options;
 		this.mapper = jsonMapper;
-		this.http = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(options.connectTimeout())
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.build();
+		this.http = NotifyClient.httpClient(options);
 	}
 
 	/** @return the endpoint that checks the writes */
@@ -196,14 +192,14 @@ public final class ServerCheckedWrites implements ConditionalWrites {
 					? FailureKind.AUTHENTICATION : (status >= 500) ? FailureKind.SERVER_ERROR
 							: (status == 400) ? FailureKind.REJECTED : FailureKind.NOT_DEEPSTREAM_API;
 			throw new RecordWriteException("The " + action + " of record '" + name + "' at " + this.url + " failed ("
-					+ kind + "): HTTP " + status + ": " + shorten(body), null);
+					+ kind + "): HTTP " + status + ": " + NotifyClient.shorten(body), null);
 		}
 		return entries.get(0);
 	}
 
 	private RecordWriteException refused(String name, String action, JsonNode entry) {
 		return new RecordWriteException("The deepstream server at " + this.url + " refused the " + action + " of record '"
-				+ name + "': " + shorten(entry.toString()), null);
+				+ name + "': " + NotifyClient.shorten(entry.toString()), null);
 	}
 
 	private DataAccessException unanswered(String name, String action, @Nullable Throwable failure) {
@@ -221,11 +217,6 @@ public final class ServerCheckedWrites implements ConditionalWrites {
 		String outcome = (failure instanceof IOException) ? ": the server may or may not have applied it" : "";
 		return new RecordWriteException("The " + action + " of record '" + name + "' at " + this.url + " failed: "
 				+ detail + outcome, failure);
-	}
-
-	private static String shorten(String text) {
-		String flat = text.strip().replaceAll("\\s+", " ");
-		return (flat.length() > 200) ? flat.substring(0, 200) + "..." : flat;
 	}
 
 }
