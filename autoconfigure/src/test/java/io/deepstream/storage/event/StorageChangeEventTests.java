@@ -7,6 +7,8 @@ import io.deepstream.storage.core.ChangeKind;
 import io.deepstream.storage.listen.MissedNotifications;
 import io.deepstream.storage.listen.Notification;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.expression.Expression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.StandardEvaluationContext;
@@ -44,20 +46,12 @@ class StorageChangeEventTests {
 		assertThat(event).hasToString("RecordUpdatedEvent[schema=ds, key=cars/a:b/c]");
 	}
 
-	@Test
-	void gettersServeSpelConditions() {
+	/** {@code recordName}, and the deprecated {@code key} still. */
+	@ParameterizedTest
+	@ValueSource(strings = { "recordName", "key" })
+	void gettersServeSpelConditions(String recordNameProperty) {
 		Expression condition = new SpelExpressionParser()
-			.parseExpression("#event.table == 'cars' && #event.recordName == 'cars/bmw'");
-		StandardEvaluationContext context = new StandardEvaluationContext();
-		context.setVariable("event", event(ChangeKind.INSERT, "bmw"));
-		assertThat(condition.getValue(context, Boolean.class)).isTrue();
-		context.setVariable("event", event(ChangeKind.INSERT, "audi"));
-		assertThat(condition.getValue(context, Boolean.class)).isFalse();
-	}
-
-	@Test
-	void theDeprecatedKeyStillServesSpelConditions() {
-		Expression condition = new SpelExpressionParser().parseExpression("#event.table == 'cars' && #event.key == 'cars/bmw'");
+			.parseExpression("#event.table == 'cars' && #event." + recordNameProperty + " == 'cars/bmw'");
 		StandardEvaluationContext context = new StandardEvaluationContext();
 		context.setVariable("event", event(ChangeKind.INSERT, "bmw"));
 		assertThat(condition.getValue(context, Boolean.class)).isTrue();
