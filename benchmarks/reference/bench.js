@@ -307,30 +307,6 @@ async function round (options, records, gets) {
     await serverCpu.stop()
     await connector.destroySchema(schema).catch((error) => process.stderr.write('Could not drop ' + schema + ': ' + error + '\n'))
     await connector.close()
-    await vacuumCatalog(options)
-  }
-}
-
-/** The system catalogs that creating and dropping record tables fills with dead rows. */
-const CATALOG = ['pg_class', 'pg_attribute', 'pg_type', 'pg_depend', 'pg_index', 'pg_constraint', 'pg_attrdef', 'pg_trigger']
-
-/**
- * Leaves the server after a round as it found it, as the Java benchmark does. A round at 1,000
- * tables leaves some 30,000 dead catalog rows, and with autovacuum off (as on this project's CI
- * machine) every later round, of either implementation, would look tables up in a bigger catalog;
- * the files of its dropped tables are unlinked only at the next checkpoint (58,000 were waiting in
- * one directory after a few runs). Without the privilege the step is skipped with a message.
- */
-async function vacuumCatalog (options) {
-  const client = new Client({ ...connection(options), user: options.user, password: options.password })
-  try {
-    await client.connect()
-    await client.query('VACUUM ' + CATALOG.map((table) => 'pg_catalog.' + table).join(', '))
-    await client.query('CHECKPOINT')
-  } catch (error) {
-    process.stderr.write('Could not vacuum the catalog or checkpoint: ' + error + '\n')
-  } finally {
-    await client.end()
   }
 }
 

@@ -86,26 +86,6 @@ record BenchmarkDatabase(String url, String user, String password) {
 		catch (SQLException ex) {
 			System.err.println("Could not drop schema " + schema + ": " + ex.getMessage());
 		}
-		vacuumCatalog();
-	}
-
-	/**
-	 * Leaves the server after a round as it found it, as the reference's benchmark does after each of
-	 * its rounds. A round at 1,000 tables leaves some 30,000 dead catalog rows, and with autovacuum
-	 * off (as on this project's CI machine) every later round, of either implementation, would look
-	 * tables up in a bigger catalog; the files of its dropped tables are unlinked only at the next
-	 * checkpoint (58,000 were waiting in one directory after a few runs). Without the privilege the
-	 * step is skipped with a message.
-	 */
-	void vacuumCatalog() {
-		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-			statement.execute("VACUUM pg_catalog.pg_class, pg_catalog.pg_attribute, pg_catalog.pg_type, pg_catalog.pg_depend,"
-					+ " pg_catalog.pg_index, pg_catalog.pg_constraint, pg_catalog.pg_attrdef, pg_catalog.pg_trigger");
-			statement.execute("CHECKPOINT");
-		}
-		catch (SQLException ex) {
-			System.err.println("Could not vacuum the catalog or checkpoint: " + ex.getMessage());
-		}
 	}
 
 }
