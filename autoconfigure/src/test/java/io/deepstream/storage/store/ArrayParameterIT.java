@@ -1,6 +1,7 @@
 package io.deepstream.storage.store;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -62,7 +63,7 @@ class ArrayParameterIT {
 		properties.setProperty("user", database.username());
 		properties.setProperty("password", database.password());
 		properties.setProperty("binaryTransfer", Boolean.toString(binaryTransfer));
-		return java.sql.DriverManager.getConnection(database.url(), properties);
+		return DriverManager.getConnection(database.url(), properties);
 	}
 
 	private static List<String> strings(PreparedStatement query) throws SQLException {
