@@ -1,6 +1,5 @@
 package io.deepstream.storage.store;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -314,31 +313,19 @@ final class BatchWriter {
 	 */
 	private Map<PendingWrite, StoredRecord> writeConditionally(Connection connection, RecordStatements sql,
 			List<PendingWrite> conditionals) throws SQLException {
-		int n = conditionals.size();
-		String[] ids = new String[n];
-		Integer[] expected = new Integer[n];
-		Integer[] versions = new Integer[n];
-		String[] values = new String[n];
-		for (int i = 0; i < n; i++) {
-			PendingWrite write = conditionals.get(i);
-			ids[i] = write.id();
-			expected[i] = write.expected();
-			versions[i] = write.version();
-			values[i] = write.json();
-		}
 		Set<String> applied = new HashSet<>();
 		try (PreparedStatement statement = connection.prepareStatement(sql.conditionalUpsert())) {
-			statement.setArray(1, connection.createArrayOf("text", ids));
-			statement.setArray(2, connection.createArrayOf("int4", expected));
-			statement.setArray(3, connection.createArrayOf("int4", versions));
-			statement.setArray(4, connection.createArrayOf("text", values));
+			statement.setObject(1, ArrayParameter.text(conditionals, PendingWrite::id));
+			statement.setObject(2, ArrayParameter.int4(conditionals, PendingWrite::expected));
+			statement.setObject(3, ArrayParameter.int4(conditionals, PendingWrite::version));
+			statement.setObject(4, ArrayParameter.text(conditionals, PendingWrite::json));
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
 					applied.add(rs.getString(1));
 				}
 			}
 		}
-		if (applied.size() == n) {
+		if (applied.size() == conditionals.size()) {
 			return Map.of();
 		}
 		Map<String, PendingWrite> conflicted = new HashMap<>();
@@ -349,7 +336,7 @@ final class BatchWriter {
 		}
 		Map<PendingWrite, StoredRecord> conflicts = new IdentityHashMap<>();
 		try (PreparedStatement query = connection.prepareStatement(sql.readMany())) {
-			query.setArray(1, connection.createArrayOf("text", conflicted.keySet().toArray(String[]::new)));
+			query.setObject(1, ArrayParameter.text(conflicted.keySet().toArray(String[]::new)));
 			try (ResultSet rs = query.executeQuery()) {
 				while (rs.next()) {
 					PendingWrite write = conflicted.remove(rs.getString(1));
@@ -372,29 +359,16 @@ final class BatchWriter {
 			throws SQLException {
 		String[] ids = sortedWrites.stream().map(PendingWrite::id).toArray(String[]::new);
 		try (PreparedStatement statement = connection.prepareStatement(sql.lockRows())) {
-			statement.setArray(1, connection.createArrayOf("text", ids));
+			statement.setObject(1, ArrayParameter.text(ids));
 			statement.executeQuery().close();
 		}
 	}
 
 	private void upsert(Connection connection, String sql, List<PendingWrite> upserts) throws SQLException {
-		int n = upserts.size();
-		String[] ids = new String[n];
-		Integer[] versions = new Integer[n];
-		String[] values = new String[n];
-		for (int i = 0; i < n; i++) {
-			PendingWrite write = upserts.get(i);
-			ids[i] = write.id();
-			versions[i] = write.version();
-			values[i] = write.json();
-		}
 		try (PreparedStatement statement = connection.prepareStatement(sql)) {
-			Array idArray = connection.createArrayOf("text", ids);
-			Array versionArray = connection.createArrayOf("int4", versions);
-			Array valueArray = connection.createArrayOf("text", values);
-			statement.setArray(1, idArray);
-			statement.setArray(2, versionArray);
-			statement.setArray(3, valueArray);
+			statement.setObject(1, ArrayParameter.text(upserts, PendingWrite::id));
+			statement.setObject(2, ArrayParameter.int4(upserts, PendingWrite::version));
+			statement.setObject(3, ArrayParameter.text(upserts, PendingWrite::json));
 			statement.executeUpdate();
 		}
 	}
@@ -403,7 +377,7 @@ final class BatchWriter {
 	private static boolean delete(Connection connection, RecordStatements sql, List<String> ids, boolean onlyDeletes)
 			throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement(sql.delete())) {
-			statement.setArray(1, connection.createArrayOf("text", ids.toArray(String[]::new)));
+			statement.setObject(1, ArrayParameter.text(ids.toArray(String[]::new)));
 			statement.executeUpdate();
 		}
 		if (!onlyDeletes) {

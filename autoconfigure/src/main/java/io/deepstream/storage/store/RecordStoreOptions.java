@@ -69,12 +69,13 @@ public record RecordStoreOptions(String schema, String defaultTable, Duration wr
 	public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(5);
 
 	/**
-	 * Default flush concurrency. Measured on two cores (see {@code benchmarks/README.md}): with ten
-	 * tables four threads wrote no more than two and cost more CPU; with a thousand tables, where
-	 * every batch is a small transaction of its own and a thread mostly waits for its commit, four
-	 * wrote 20 - 35% more.
+	 * Default flush concurrency. Measured on two cores (see {@code benchmarks/README.md}): with
+	 * 1,000 tables created during a burst, where a thread mostly waits for its DDL and commits, four
+	 * threads wrote 10 - 20% more than two (the median of three rounds, in each of six alternating
+	 * runs); with ten tables four and eight wrote as much as two, within the noise. A thread holds a
+	 * pooled connection only while it writes.
 	 */
-	public static final int DEFAULT_FLUSH_THREADS = 2;
+	public static final int DEFAULT_FLUSH_THREADS = 4;
 
 	/** Default longest wait of {@code close()} for the buffered writes. */
 	public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(60);

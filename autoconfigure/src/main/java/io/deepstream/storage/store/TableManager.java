@@ -53,22 +53,29 @@ final class TableManager {
 	boolean createInTransaction(Connection connection, String table) throws SQLException {
 		String schema = this.options.schema();
 		RecordStatements sql = this.statements.of(table);
-		lockTable(connection, sql);
-		if (exists(connection, sql)) {
+		if (lockAndCheckExists(connection, sql)) {
 			return false;
 		}
-		try (Statement statement = connection.createStatement()) {
-			statement.execute(SchemaSql.createTable(schema, table, this.options.useJsonb()));
-			if (this.options.role() != null) {
-				statement.execute(SchemaSql.alterOwner(schema, table, this.options.role()));
-			}
-			String trigger = SchemaSql.createTrigger(schema, table, this.options.notifications().triggerOperations());
-			if (trigger != null) {
-				statement.execute(trigger);
-			}
+		// One round trip: pgjdbc sends the statements together and reads their results afterwards.
+		StringBuilder ddl = new StringBuilder(SchemaSql.createTable(schema, table, this.options.useJsonb()));
+		if (this.options.role() != null) {
+			ddl.append(";\n").append(SchemaSql.alterOwner(schema, table, this.options.role()));
 		}
-		if (this.options.notifications().createTable()) {
-			notify(connection, schema, "CREATE_TABLE:" + table);
+		String trigger = SchemaSql.createTrigger(schema, table, this.options.notifications().triggerOperations());
+		if (trigger != null) {
+			ddl.append(";\n").append(trigger);
+		}
+		// a notification is sent at commit, so it may be queued with the DDL that it announces
+		boolean announce = this.options.notifications().createTable();
+		if (announce) {
+			ddl.append(";\n").append(RecordStatements.NOTIFY);
+		}
+		try (PreparedStatement statement = connection.prepareStatement(ddl.toString())) {
+			if (announce) {
+				statement.setString(1, schema);
+				statement.setString(2, "CREATE_TABLE:" + table);
+			}
+			statement.execute();
 		}
 		return true;
 	}
@@ -91,8 +98,7 @@ final class TableManager {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try (Statement statement = connection.createStatement()) {
-				lockTable(connection, sql);
-				if (!exists(connection, sql)) {
+				if (!lockAndCheckExists(connection, sql)) {
 					connection.commit();
 					return;
 				}
@@ -126,17 +132,21 @@ final class TableManager {
 		}
 	}
 
-	private static void lockTable(Connection connection, RecordStatements sql) throws SQLException {
-		try (PreparedStatement lock = connection.prepareStatement(RecordStatements.TABLE_LOCK)) {
-			lock.setString(1, sql.tableLockKey());
-			lock.execute();
-		}
-	}
-
-	private static boolean exists(Connection connection, RecordStatements sql) throws SQLException {
-		try (PreparedStatement query = connection.prepareStatement(RecordStatements.TABLE_EXISTS)) {
-			query.setString(1, sql.qualified());
-			try (ResultSet rs = query.executeQuery()) {
+	/**
+	 * Takes the table's advisory lock, then asks whether the table exists: two statements in one round
+	 * trip. The second runs after the first has the lock, with a snapshot of its own, so it sees the
+	 * table that the lock's previous holder created and committed.
+	 */
+	private static boolean lockAndCheckExists(Connection connection, RecordStatements sql) throws SQLException {
+		try (PreparedStatement statement = connection
+			.prepareStatement(RecordStatements.TABLE_LOCK + ";\n" + RecordStatements.TABLE_EXISTS)) {
+			statement.setString(1, sql.tableLockKey());
+			statement.setString(2, sql.qualified());
+			statement.execute();
+			if (!statement.getMoreResults()) {
+				throw new SQLException("No answer to whether " + sql.qualified() + " exists");
+			}
+			try (ResultSet rs = statement.getResultSet()) {
 				rs.next();
 				return rs.getBoolean(1);
 			}

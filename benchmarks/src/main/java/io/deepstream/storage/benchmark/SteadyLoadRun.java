@@ -19,7 +19,6 @@ import io.deepstream.storage.store.RecordStoreObserver;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.event.EventListener;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The steady load of {@code --rate}: {@code rate} sets per second, evenly spaced, for
@@ -79,7 +78,7 @@ final class SteadyLoadRun {
 			context.registerBean(Receiver.class, () -> new Receiver(this));
 			context.refresh();
 			BatchStatistics batches = new BatchStatistics();
-			PostgresRecordStore store = new PostgresRecordStore(pool, JsonMapper.builder().build(),
+			PostgresRecordStore store = new PostgresRecordStore(pool, StoreBenchmark.MAPPER,
 					this.options.storeOptions(schema), new CommitClock(batches));
 			NotificationListener listener = new NotificationListener(database.listenerConnections(schema),
 					ListenerOptions.builder().schema(schema).build());

@@ -19,6 +19,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class StoreBenchmark {
 
+	/**
+	 * The one mapper of this JVM, shared by the warm-up and every round, as an application has one
+	 * (Spring Boot's {@code JsonMapper} bean) for as long as it runs. A new mapper per round started
+	 * with empty serializer caches and buffer pools, and its first writes sent the compiled {@code set}
+	 * path back to the interpreter (uncommon traps in Jackson's {@code SerializerCache} and
+	 * {@code BufferRecycler}, seen with {@code -XX:+LogCompilation}) at the start of every round.
+	 */
+	static final JsonMapper MAPPER = JsonMapper.builder().build();
+
 	private StoreBenchmark() {
 	}
 
@@ -54,7 +63,7 @@ public final class StoreBenchmark {
 			}
 			result = (options.rate() > 0) ? measureSteadyLoad(options) : measure(options);
 		}
-		System.out.println(JsonMapper.builder().build().writeValueAsString(result));
+		System.out.println(MAPPER.writeValueAsString(result));
 		// the store's pool and the JDK's management threads must not keep the JVM alive
 		System.exit(0);
 	}

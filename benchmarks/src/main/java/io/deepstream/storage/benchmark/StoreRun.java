@@ -21,7 +21,6 @@ import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.store.StoredRecord;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One measurement of the record store and the listener in a fresh schema: every record set once as fast as the caller can ({@code set} blocks only while the buffer is
@@ -47,7 +46,7 @@ final class StoreRun {
 			BatchStatistics batches = new BatchStatistics();
 			ServerAnnouncer announcer = (this.options.serverUrl() != null)
 					? new ServerAnnouncer(AnnouncerOptions.builder(this.options.serverUrl()).build()) : null;
-			PostgresRecordStore store = new PostgresRecordStore(pool, JsonMapper.builder().build(),
+			PostgresRecordStore store = new PostgresRecordStore(pool, StoreBenchmark.MAPPER,
 					this.options.storeOptions(schema),
 					(announcer != null) ? CompositeRecordStoreObserver.of(List.of(batches, announcer)) : batches);
 			NotificationListener listener = new NotificationListener(database.listenerConnections(schema),
