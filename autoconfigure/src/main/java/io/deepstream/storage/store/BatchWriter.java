@@ -282,8 +282,19 @@ final class BatchWriter {
 			lockRows(connection, sql, writes);
 		}
 		// At most one write per id in a batch: the statements touch different rows.
-		for (Map.Entry<PendingWrite.Guard, List<PendingWrite>> group : upserts.entrySet()) {
-			upsert(connection, sql.upsert(group.getKey()), group.getValue());
+		if (created && !upserts.isEmpty()) {
+			// The table is new and nobody else sees it before commit: every upsert inserts its row.
+			List<PendingWrite> inserts = new ArrayList<>(batch.size());
+			upserts.values().forEach(inserts::addAll);
+			if (upserts.size() > 1) {
+				inserts.sort(Comparator.comparing(PendingWrite::id));
+			}
+			upsert(connection, sql.insertNew(), inserts);
+		}
+		else {
+			for (Map.Entry<PendingWrite.Guard, List<PendingWrite>> group : upserts.entrySet()) {
+				upsert(connection, sql.upsert(group.getKey()), group.getValue());
+			}
 		}
 		if (!conditionals.isEmpty()) {
 			conflicts = writeConditionally(connection, sql, conditionals);

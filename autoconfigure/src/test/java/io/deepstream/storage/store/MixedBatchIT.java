@@ -74,6 +74,32 @@ class MixedBatchIT {
 	}
 
 	@Test
+	void aNewTablesFirstBatchInsertsItsRowsAndStillChecksConditionalWrites() {
+		// the batch that creates the table inserts instead of upserting: no row can exist yet
+		long created = store.statistics().tablesCreated();
+		CompletableFuture<Void> plain = store.set("fresh/a", 7, Map.of("a", 1));
+		CompletableFuture<Void> createIfMissing = store.compareAndSet("fresh/b", -1, 1, Map.of("b", 1));
+		CompletableFuture<Void> updateOfMissing = store.compareAndSet("fresh/c", 3, 4, Map.of("c", 1));
+		CompletableFuture<Void> deleteOfMissing = store.delete("fresh/d");
+		store.flush().join();
+
+		assertThat(store.statistics().tablesCreated()).isEqualTo(created + 1);
+		assertThat(plain).isCompleted();
+		assertThat(createIfMissing).isCompleted();
+		assertThat(deleteOfMissing).isCompleted();
+		assertThat(updateOfMissing).failsWithin(Duration.ZERO)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(VersionConflictException.class);
+		assertThat(rows("fresh")).isEqualTo(Map.of("a", "7 {\"a\":1}", "b", "1 {\"b\":1}"));
+
+		// the next batch of the table upserts: existing rows are replaced, new ones inserted
+		flushed(store.set("fresh/a", 8, Map.of("a", 2)), store.set("fresh/e", 1, Map.of("e", 1)));
+		assertThat(rows("fresh")).isEqualTo(
+				Map.of("a", "8 {\"a\":2}", "b", "1 {\"b\":1}", "e", "1 {\"e\":1}"));
+	}
+
+	@Test
 	void aValueTheColumnRejectsFailsItsOwnBatchAtOnceAndNothingElse() {
 		// a table of the reference's shape whose column refuses one value: the statement fails, every time
 		schema.database().execute("CREATE TABLE " + Identifiers.qualify(schema.value(), "checked")

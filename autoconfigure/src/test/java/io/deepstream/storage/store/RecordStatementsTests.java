@@ -22,6 +22,8 @@ class RecordStatementsTests {
 		for (PendingWrite.Guard guard : PendingWrite.Guard.values()) {
 			assertThat(sql.upsert(guard)).contains("unnest(?::text[], ?::int4[], ?::text[])").doesNotContain("'");
 		}
+		assertThat(sql.insertNew()).contains("unnest(?::text[], ?::int4[], ?::text[])").doesNotContain("'")
+			.doesNotContain("ON CONFLICT");
 		assertThat(sql.conditionalUpsert()).contains("unnest(?::text[], ?::int4[], ?::int4[], ?::text[])")
 			.doesNotContain("'");
 		assertThat(sql.readMany()).endsWith("WHERE id = ANY (?::text[])");
