@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 import io.deepstream.storage.core.RecordName;
 import org.jspecify.annotations.Nullable;
@@ -83,14 +84,26 @@ final class WriteBuffer {
 		this.lock.lockInterruptibly();
 		try {
 			requireOpen();
-			PendingWrite last = lastWrite(recordName);
+			// The table's queue is made before it is known whether the write needs one: a branch for
+			// a missing queue would be taken only by a store's first writes to a table, so code
+			// compiled after them treated it as impossible, and the next new store (or new table) sent
+			// the whole compiled write path back to the interpreter to be compiled again.
+			TableQueue queue = queueOf(recordName.table());
+			PendingWrite last = queue.last(recordName.id());
 			PendingWrite merged = (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
 			if (merged == null) {
-				awaitRoom();
-				last = lastWrite(recordName);
+				try {
+					awaitRoom();
+				}
+				catch (RuntimeException | InterruptedException ex) {
+					forgetIfUnused(recordName.table(), queue);
+					throw ex;
+				}
+				// waiting released the lock: a batch that finished meanwhile may have removed the queue
+				queue = queueOf(recordName.table());
+				last = queue.last(recordName.id());
 				merged = (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
 			}
-			TableQueue queue = this.queues.computeIfAbsent(recordName.table(), (table) -> new TableQueue());
 			PendingWrite next;
 			if (merged != null && last != null) {
 				next = merged;
@@ -120,10 +133,18 @@ final class WriteBuffer {
 		}
 	}
 
-	/** The newest queued (not in-flight) write of a record: the last of its chain, if it has one. */
-	private @Nullable PendingWrite lastWrite(RecordName recordName) {
-		TableQueue queue = this.queues.get(recordName.table());
-		return (queue != null) ? queue.last(recordName.id()) : null;
+	/** The queue of a table, made if it has none. */
+	private TableQueue queueOf(String table) {
+		return this.queues.computeIfAbsent(table, NEW_QUEUE);
+	}
+
+	private static final Function<String, TableQueue> NEW_QUEUE = (table) -> new TableQueue();
+
+	/** Removes a queue that {@link #add} made for a write it then refused, unless something uses it. */
+	private void forgetIfUnused(String table, TableQueue queue) {
+		if (queue.pending.isEmpty() && queue.later.isEmpty() && !queue.inFlight) {
+			this.queues.remove(table, queue);
+		}
 	}
 
 	private void awaitRoom() throws InterruptedException {

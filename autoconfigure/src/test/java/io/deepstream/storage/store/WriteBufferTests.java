@@ -160,6 +160,9 @@ class WriteBufferTests {
 		// replacing a queued write needs no room
 		this.buffer.add(new RecordName("ta", "a"), PendingWrite.upsert("a", 2, "2"));
 		assertThat(this.buffer.uncommitted()).isEqualTo(4);
+		// nothing of the refused write is left to take, and its record is not readable
+		assertThat(this.buffer.visible(new RecordName("t", "e"))).isNull();
+		assertThat(this.buffer.take(true)).extracting(TableBatch::table).containsExactlyInAnyOrder("ta", "tb", "tc", "td");
 	}
 
 	@Test
