@@ -65,11 +65,13 @@ final class StoreRun {
 					serverCpu.reset();
 					long cpuStart = processCpuNanos();
 					ThreadCpu threads = new ThreadCpu();
+					ThreadAllocation allocation = new ThreadAllocation();
 					long start = System.nanoTime();
 					WriteTracker writes = write(store, latency);
 					long acceptNanos = writes.accepted() - start;
 					long setCpuNanos = processCpuNanos() - cpuStart;
 					Map<String, Long> setCpuByThread = threads.since();
+					Map<String, Long> setAllocatedByThread = allocation.since();
 					@Nullable Long setServerCpuMs = serverCpu.millis();
 					long setNanos = writes.lastCompleted() - start;
 					// every write is committed: what is still waiting for the deepstream server is all there is
@@ -86,6 +88,8 @@ final class StoreRun {
 					result.put("acceptMs", Math.round(acceptNanos / 1e6));
 					result.put("setClientCpuMs", Math.round(setCpuNanos / 1e6));
 					result.put("setClientCpuMsByThread", setCpuByThread);
+					result.put("setAllocatedKbByThread", setAllocatedByThread);
+					result.put("allocatedBytesPerSet", Math.round(setAllocatedByThread.values().stream().mapToLong(Long::longValue).sum() * 1024.0 / this.options.records()));
 					result.put("setServerCpuMs", setServerCpuMs);
 					result.put("cpuUsPerSet", cpuPerSet(setCpuNanos / 1e6, setServerCpuMs));
 					result.put("batches", batches.summary());

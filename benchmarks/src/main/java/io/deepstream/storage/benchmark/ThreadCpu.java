@@ -64,7 +64,8 @@ final class ThreadCpu {
 		return ticks;
 	}
 
-	private static String kind(String threadName) {
+	/** The kind of a thread, by its name as Linux or Java gives it. */
+	static String kind(String threadName) {
 		if (threadName.startsWith("C2 ") || threadName.startsWith("C1 ")) {
 			return "jit";
 		}
@@ -72,7 +73,7 @@ final class ThreadCpu {
 			// "GC Thread#0" (pauses), "G1 Conc#0" (marking), "G1 Refine#0" (remembered sets), ...
 			return "gc " + threadName.substring(threadName.indexOf(' ') + 1).replaceAll("[#0-9]+$", "").trim();
 		}
-		// Linux keeps the first 15 characters of a thread's name
+		// Linux keeps the first 15 characters of a thread's name, Java all of them
 		if (threadName.startsWith("deepstream-flus")) {
 			return "flush";
 		}
@@ -86,7 +87,7 @@ final class ThreadCpu {
 			// the JDK HttpClient's selector manager and its executor's threads
 			return "http";
 		}
-		if (threadName.equals("java")) {
+		if (threadName.equals("java") || threadName.equals("main")) {
 			return "main";
 		}
 		return "other";
