@@ -1,6 +1,5 @@
 package io.deepstream.storage.core;
 
-import java.nio.charset.StandardCharsets;
 
 import org.jspecify.annotations.Nullable;
 
@@ -127,7 +126,29 @@ public final class Identifiers {
 	 * @return its length in UTF-8
 	 */
 	public static int utf8Length(String value) {
-		return value.getBytes(StandardCharsets.UTF_8).length;
+		// counted as String.getBytes(UTF_8) encodes, without the copy: an unpaired surrogate becomes '?'
+		int bytes = 0;
+		int length = value.length();
+		for (int i = 0; i < length; i++) {
+			char c = value.charAt(i);
+			if (c < 0x80) {
+				bytes++;
+			}
+			else if (c < 0x800) {
+				bytes += 2;
+			}
+			else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+				bytes += 4;
+				i++;
+			}
+			else if (Character.isSurrogate(c)) {
+				bytes++;
+			}
+			else {
+				bytes += 3;
+			}
+		}
+		return bytes;
 	}
 
 	/** The rule the identifier breaks, or null if it is valid. */

@@ -1,11 +1,31 @@
 package io.deepstream.storage.core;
 
+import java.nio.charset.StandardCharsets;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class IdentifiersTests {
+
+	@Test
+	void countsUtf8BytesAsTheEncoderWritesThem() {
+		assertThat(Identifiers.utf8Length("")).isZero();
+		assertThat(Identifiers.utf8Length("abc")).isEqualTo(3);
+		assertThat(Identifiers.utf8Length("é€")).isEqualTo(5);
+		assertThat(Identifiers.utf8Length("🚗")).isEqualTo(4);
+		// an unpaired surrogate is encoded as '?'
+		assertThat(Identifiers.utf8Length("a\uD83D")).isEqualTo(2);
+		assertThat(Identifiers.utf8Length("\uDE97\uD83D")).isEqualTo(2);
+	}
+
+	@Property(tries = 2000)
+	void countsUtf8BytesOfAnyStringAsStringGetBytesDoes(@ForAll String value) {
+		assertThat(Identifiers.utf8Length(value)).isEqualTo(value.getBytes(StandardCharsets.UTF_8).length);
+	}
 
 	@Test
 	void quotesByDoublingDoubleQuotes() {

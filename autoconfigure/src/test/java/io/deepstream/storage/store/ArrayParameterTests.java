@@ -1,7 +1,13 @@
 package io.deepstream.storage.store;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +29,38 @@ class ArrayParameterTests {
 				0, 0, 0, 1, // from index 1
 				0, 0, 0, 1, 'a', //
 				0, 0, 0, 2, (byte) 0xC3, (byte) 0xA9);
+	}
+
+	@Test
+	void encodesEveryKindOfCharacterAsUtf8() {
+		String text = "a\u00e9\u20ac\ud83d\ude97\ud83d?\ude97";
+		ArrayParameter array = ArrayParameter.text(new String[] { text });
+		byte[] bytes = new byte[array.lengthInBytes()];
+		array.toBytes(bytes, 0);
+		// one byte, two, three, four (a pair), an unpaired high and an unpaired low surrogate as '?'
+		assertThat(ByteBuffer.wrap(bytes, 20, 4).getInt()).isEqualTo(1 + 2 + 3 + 4 + 1 + 1 + 1);
+		assertThat(new String(bytes, 24, bytes.length - 24, StandardCharsets.UTF_8)).isEqualTo("a\u00e9\u20ac\ud83d\ude97???");
+	}
+
+	@Property(tries = 500)
+	void writesTheBytesOfEachElementAsStringGetBytesEncodesThem(@ForAll List<String> values) {
+		ArrayParameter array = ArrayParameter.text(values.toArray(String[]::new));
+		byte[] bytes = new byte[array.lengthInBytes()];
+		array.toBytes(bytes, 0);
+		if (values.isEmpty()) {
+			assertThat(bytes).hasSize(12);
+			return;
+		}
+		ByteArrayOutputStream elements = new ByteArrayOutputStream();
+		for (String value : values) {
+			byte[] encoded = value.getBytes(StandardCharsets.UTF_8);
+			elements.writeBytes(ByteBuffer.allocate(4).putInt(encoded.length).array());
+			elements.writeBytes(encoded);
+		}
+		byte[] expected = elements.toByteArray();
+		assertThat(bytes).hasSize(20 + expected.length);
+		assertThat(ByteBuffer.wrap(bytes, 12, 4).getInt()).isEqualTo(values.size());
+		assertThat(Arrays.copyOfRange(bytes, 20, bytes.length)).isEqualTo(expected);
 	}
 
 	@Test
