@@ -1,17 +1,17 @@
 package io.deepstream.storage.store;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
-import io.deepstream.storage.core.Identifiers;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.util.PGBinaryObject;
 import org.postgresql.util.PGobject;
 
 /**
  * A {@code text[]} or {@code int4[]} statement parameter, sent in PostgreSQL's binary array format
- * and written in one pass into one buffer of the exact size (strings are encoded into it directly). pgjdbc's {@code createArrayOf} sends
+ * and written in one pass into one buffer of the exact size. pgjdbc's {@code createArrayOf} sends
  * the same bytes, but builds them in a growing stream and copies them twice more: for a batch of
  * 5,000 values that was about half of what the flush threads allocated.
  * <p>
@@ -30,20 +30,15 @@ final class ArrayParameter extends PGobject implements PGBinaryObject {
 	/** ndim, has-null flag, element type, then length and lower bound of the one dimension. */
 	private static final int HEADER_BYTES = 20;
 
-	private final String @Nullable [] texts;
-
-	/** The length of each text in UTF-8, counted when the parameter is made, encoded only in {@link #toBytes}. */
-	private final int @Nullable [] textBytes;
+	private final byte @Nullable [][] texts;
 
 	private final int @Nullable [] ints;
 
 	private final int length;
 
-	private ArrayParameter(String type, String @Nullable [] texts, int @Nullable [] textBytes, int @Nullable [] ints,
-			int length) {
+	private ArrayParameter(String type, byte @Nullable [][] texts, int @Nullable [] ints, int length) {
 		this.type = type;
 		this.texts = texts;
-		this.textBytes = textBytes;
 		this.ints = ints;
 		this.length = length;
 	}
@@ -54,13 +49,13 @@ final class ArrayParameter extends PGobject implements PGBinaryObject {
 	 * @return the parameter
 	 */
 	static ArrayParameter text(String[] values) {
-		int[] bytes = new int[values.length];
+		byte[][] encoded = new byte[values.length][];
 		int length = HEADER_BYTES;
 		for (int i = 0; i < values.length; i++) {
-			bytes[i] = Identifiers.utf8Length(values[i]);
-			length += 4 + bytes[i];
+			encoded[i] = values[i].getBytes(StandardCharsets.UTF_8);
+			length += 4 + encoded[i].length;
 		}
-		return new ArrayParameter("_text", values, bytes, null, length);
+		return new ArrayParameter("_text", encoded, null, length);
 	}
 
 	/**
@@ -88,7 +83,7 @@ final class ArrayParameter extends PGobject implements PGBinaryObject {
 		for (int i = 0; i < values.length; i++) {
 			values[i] = property.applyAsInt(items.get(i));
 		}
-		return new ArrayParameter("_int4", null, null, values, HEADER_BYTES + values.length * 8);
+		return new ArrayParameter("_int4", null, values, HEADER_BYTES + values.length * 8);
 	}
 
 	private int size() {
@@ -113,10 +108,11 @@ final class ArrayParameter extends PGobject implements PGBinaryObject {
 		}
 		at = putInt(bytes, at, n);
 		at = putInt(bytes, at, 1);
-		if (this.texts != null && this.textBytes != null) {
-			for (int i = 0; i < n; i++) {
-				at = putInt(bytes, at, this.textBytes[i]);
-				at = putUtf8(bytes, at, this.texts[i]);
+		if (this.texts != null) {
+			for (byte[] text : this.texts) {
+				at = putInt(bytes, at, text.length);
+				System.arraycopy(text, 0, bytes, at, text.length);
+				at += text.length;
 			}
 		}
 		else if (this.ints != null) {
@@ -125,41 +121,6 @@ final class ArrayParameter extends PGobject implements PGBinaryObject {
 				at = putInt(bytes, at, value);
 			}
 		}
-	}
-
-	/**
-	 * Writes a string in UTF-8 straight into the buffer (no copy of its own, unlike
-	 * {@code getBytes}), as {@code getBytes(UTF_8)} would: an unpaired surrogate becomes {@code '?'}.
-	 */
-	private static int putUtf8(byte[] bytes, int at, String text) {
-		int i = at;
-		int length = text.length();
-		for (int c = 0; c < length; c++) {
-			char ch = text.charAt(c);
-			if (ch < 0x80) {
-				bytes[i++] = (byte) ch;
-			}
-			else if (ch < 0x800) {
-				bytes[i++] = (byte) (0xC0 | (ch >> 6));
-				bytes[i++] = (byte) (0x80 | (ch & 0x3F));
-			}
-			else if (Character.isHighSurrogate(ch) && c + 1 < length && Character.isLowSurrogate(text.charAt(c + 1))) {
-				int cp = Character.toCodePoint(ch, text.charAt(++c));
-				bytes[i++] = (byte) (0xF0 | (cp >> 18));
-				bytes[i++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-				bytes[i++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-				bytes[i++] = (byte) (0x80 | (cp & 0x3F));
-			}
-			else if (Character.isSurrogate(ch)) {
-				bytes[i++] = '?';
-			}
-			else {
-				bytes[i++] = (byte) (0xE0 | (ch >> 12));
-				bytes[i++] = (byte) (0x80 | ((ch >> 6) & 0x3F));
-				bytes[i++] = (byte) (0x80 | (ch & 0x3F));
-			}
-		}
-		return i;
 	}
 
 	private static int putInt(byte[] bytes, int at, int value) {
@@ -181,7 +142,7 @@ final class ArrayParameter extends PGobject implements PGBinaryObject {
 		StringBuilder text = new StringBuilder(this.length + 2 * size() + 2).append('{');
 		if (this.texts != null) {
 			for (int i = 0; i < this.texts.length; i++) {
-				String element = this.texts[i];
+				String element = new String(this.texts[i], StandardCharsets.UTF_8);
 				text.append((i == 0) ? "\"" : ",\"");
 				for (int c = 0; c < element.length(); c++) {
 					char ch = element.charAt(c);
