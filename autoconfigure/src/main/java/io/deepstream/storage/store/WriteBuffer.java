@@ -270,7 +270,12 @@ final class WriteBuffer {
 				if (!sweep && !queue.backlog && queue.pending.size() < this.maxBatchSize) {
 					continue;
 				}
-				List<PendingWrite> writes = queue.takeBatch(this.maxBatchSize);
+				List<PendingWrite> writes = new ArrayList<>(Math.min(queue.pending.size(), this.maxBatchSize));
+				Iterator<PendingWrite> it = queue.pending.values().iterator();
+				while (it.hasNext() && writes.size() < this.maxBatchSize) {
+					writes.add(it.next());
+					it.remove();
+				}
 				queue.promoteSuccessors(writes);
 				queue.inFlight = true;
 				queue.backlog = false;
@@ -392,26 +397,6 @@ final class WriteBuffer {
 			else {
 				this.pending.put(id, write);
 			}
-		}
-
-		/**
-		 * Takes the oldest pending writes, at most a batch. Usually all of them fit: they are copied at
-		 * once and the map is cleared, rather than removed one by one, which cost the flush thread a
-		 * hash lookup and an unlinking per write.
-		 */
-		List<PendingWrite> takeBatch(int maxBatchSize) {
-			if (this.pending.size() <= maxBatchSize) {
-				List<PendingWrite> writes = new ArrayList<>(this.pending.values());
-				this.pending.clear();
-				return writes;
-			}
-			List<PendingWrite> writes = new ArrayList<>(maxBatchSize);
-			Iterator<PendingWrite> it = this.pending.values().iterator();
-			while (writes.size() < maxBatchSize) {
-				writes.add(it.next());
-				it.remove();
-			}
-			return writes;
 		}
 
 		/** After a batch was taken: the next write of each id it took, if any, is pending now. */
