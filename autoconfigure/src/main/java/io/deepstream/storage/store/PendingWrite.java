@@ -253,12 +253,12 @@ final class PendingWrite {
 			settle(future);
 		}
 		else {
-			addWaiter(future);
+			enlist(future);
 		}
 		return future;
 	}
 
-	private void addWaiter(CompletableFuture<Void> future) {
+	private void enlist(CompletableFuture<Void> future) {
 		if (this.firstWaiter == null) {
 			this.firstWaiter = future;
 		}
@@ -273,10 +273,10 @@ final class PendingWrite {
 	synchronized void takeWaitersOf(PendingWrite superseded) {
 		synchronized (superseded) {
 			if (superseded.firstWaiter != null) {
-				addWaiter(superseded.firstWaiter);
+				enlist(superseded.firstWaiter);
 			}
 			if (superseded.moreWaiters != null) {
-				superseded.moreWaiters.forEach(this::addWaiter);
+				superseded.moreWaiters.forEach(this::enlist);
 			}
 			superseded.firstWaiter = null;
 			superseded.moreWaiters = null;
