@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,16 @@ final class BatchFlusher {
 
 	private static final AtomicInteger instances = new AtomicInteger();
 
+	/**
+	 * The most tables in one group that may have to be created. Creating a table holds several locks
+	 * until commit (the table, its TOAST table and index, its primary key, our advisory lock): a group
+	 * of 3,000 new tables ran out of PostgreSQL's lock table with the default
+	 * {@code max_locks_per_transaction}, failed after seconds of work and was written again table by
+	 * table (149 sets per second in that run, 1,173 with this limit). A creation also costs the server
+	 * milliseconds of CPU, so a group of many kept one backend busy while the other threads waited.
+	 */
+	static final int MAX_NEW_TABLES_PER_GROUP = 8;
+
 	private final WriteBuffer buffer;
 
 	private final FlushSignal signal;
@@ -37,6 +48,8 @@ final class BatchFlusher {
 	private final long intervalNanos;
 
 	private final int maxBatchSize;
+
+	private final int flushThreads;
 
 	private final ExecutorService workers;
 
@@ -51,6 +64,7 @@ final class BatchFlusher {
 		this.writer = writer;
 		this.intervalNanos = writeInterval.toNanos();
 		this.maxBatchSize = maxBatchSize;
+		this.flushThreads = flushThreads;
 		this.workers = Executors.newFixedThreadPool(flushThreads, threads.writers());
 		Thread thread = threads.coordinator().newThread(this::run);
 		if (thread == null) {
@@ -90,7 +104,7 @@ final class BatchFlusher {
 					nextSweep = now + this.intervalNanos;
 				}
 				List<TableBatch> batches = this.buffer.take(sweep);
-				for (List<TableBatch> group : groups(batches, this.maxBatchSize)) {
+				for (List<TableBatch> group : groups(batches, this.maxBatchSize, this.flushThreads, this.writer::mayCreate)) {
 					this.workers.execute(() -> writeAndSettle(group));
 				}
 				if (batches.isEmpty()) {
@@ -108,28 +122,47 @@ final class BatchFlusher {
 	}
 
 	/**
-	 * Puts small batches of different tables together, in table order, up to {@code maxBatchSize}
-	 * writes per group: each group is one transaction, so many tables, or a steady trickle of writes
-	 * over several tables, cost one commit per group instead of one per table. A full batch stays a
-	 * group of its own.
+	 * Puts small batches of different tables together, in table order: each group is one transaction,
+	 * so many tables, or a steady trickle of writes over several tables, cost one commit per group
+	 * instead of one per table. A group holds
+	 * <ul>
+	 * <li>at most {@code maxBatchSize} writes (a full batch stays a group of its own);</li>
+	 * <li>at most its share of the tables over the {@code threads} flush threads, so that every thread
+	 * (and a database backend for each) has work;</li>
+	 * <li>at most {@link #MAX_NEW_TABLES_PER_GROUP} tables that this store has not written yet, since
+	 * each may have to be created: a {@code CREATE TABLE} with its index and trigger costs PostgreSQL
+	 * milliseconds of CPU, and a group's writes are committed, and their notifications sent, only
+	 * after all of its tables are.</li>
+	 * </ul>
+	 * @param batches the batches of one take, of different tables
+	 * @param maxBatchSize the most writes in a group
+	 * @param threads the flush threads
+	 * @param isNew whether a table may have to be created
+	 * @return the groups, each in table order
 	 */
-	static List<List<TableBatch>> groups(List<TableBatch> batches, int maxBatchSize) {
+	static List<List<TableBatch>> groups(List<TableBatch> batches, int maxBatchSize, int threads, Predicate<String> isNew) {
 		if (batches.size() <= 1) {
 			return batches.isEmpty() ? List.of() : List.of(batches);
 		}
 		List<TableBatch> sorted = new ArrayList<>(batches);
 		sorted.sort(Comparator.comparing(TableBatch::table));
+		int maxTables = Math.max(1, (sorted.size() + threads - 1) / threads);
 		List<List<TableBatch>> groups = new ArrayList<>();
 		List<TableBatch> group = new ArrayList<>();
 		int size = 0;
+		int newTables = 0;
 		for (TableBatch batch : sorted) {
-			if (!group.isEmpty() && size + batch.size() > maxBatchSize) {
+			boolean isNewTable = isNew.test(batch.table());
+			if (!group.isEmpty() && (size + batch.size() > maxBatchSize || group.size() == maxTables
+					|| (isNewTable && newTables == MAX_NEW_TABLES_PER_GROUP))) {
 				groups.add(group);
 				group = new ArrayList<>();
 				size = 0;
+				newTables = 0;
 			}
 			group.add(batch);
 			size += batch.size();
+			newTables += isNewTable ? 1 : 0;
 		}
 		groups.add(group);
 		return groups;

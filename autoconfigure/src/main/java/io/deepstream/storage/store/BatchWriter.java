@@ -72,6 +72,16 @@ final class BatchWriter {
 	}
 
 	/**
+	 * Whether a batch of the table may have to create it: this store has not committed writes to it,
+	 * or has dropped it since.
+	 * @param table a table name
+	 * @return true unless the table is known to exist
+	 */
+	boolean mayCreate(String table) {
+		return !this.writtenTables.contains(table);
+	}
+
+	/**
 	 * Writes the batch, retrying as needed. Does not settle the futures: the caller does, after it has
 	 * released the batch from the buffer.
 	 * @return the outcome: committed (with the conditional writes that did not apply), or failed
