@@ -17,6 +17,20 @@ class RecordStatementsTests {
 	}
 
 	@Test
+	void aNameThatLooksLikeAPlaceholderStaysAsItIs() {
+		RecordStatements sql = new RecordStatements("{table}", "{value}{version}{table}", false);
+		String qualified = "\"{table}\".\"{value}{version}{table}\"";
+		assertThat(sql.qualified()).isEqualTo(qualified);
+		assertThat(sql.upsert(PendingWrite.Guard.REPLACE)).isEqualTo("INSERT INTO " + qualified
+				+ " AS t (id, version, val) SELECT u.id, u.version, u.val"
+				+ " FROM unnest(?::text[], ?::int4[], ?::text[]) AS u(id, version, val)"
+				+ " ON CONFLICT (id) DO UPDATE SET val = EXCLUDED.val, version = EXCLUDED.version");
+		assertThat(sql.conditionalUpsert()).contains("INSERT INTO " + qualified + " AS t")
+			.contains("UPDATE " + qualified + " AS t SET version = u.version, val = u.val ");
+		assertThat(sql.read()).isEqualTo("SELECT version, val::text FROM " + qualified + " WHERE id = ?");
+	}
+
+	@Test
 	void idsVersionsAndValuesAreAlwaysBindParameters() {
 		RecordStatements sql = new RecordStatements("ds", "cars", false);
 		for (PendingWrite.Guard guard : PendingWrite.Guard.values()) {
