@@ -45,7 +45,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
 		--url) url="${args[$((i + 1))]}"; i=$((i + 1)) ;;
 		--user) user="${args[$((i + 1))]}"; i=$((i + 1)) ;;
 		--password) password="${args[$((i + 1))]}"; i=$((i + 1)) ;;
-		--records | --value-bytes)
+		--records | --value-bytes | --tables | --flush-threads)
 			ceiling_args+=("${args[$i]}" "${args[$((i + 1))]}")
 			run_args+=("${args[$i]}" "${args[$((i + 1))]}")
 			i=$((i + 1))
@@ -108,6 +108,8 @@ console.log(JSON.stringify({
 		setPerSecOursToReference: ratio(ours.setPerSec, reference.setPerSec),
 		setPerSecOursToCeiling: ratio(ours.setPerSec, ceiling.setPerSec),
 		setPerSecReferenceToCeiling: ratio(reference.setPerSec, ceiling.setPerSec),
+		setPerSecOursToCreatedTablesCeiling: ratio(ours.setPerSec, ceiling.createdTables && ceiling.createdTables.rowsPerSec),
+		setPerSecReferenceToCreatedTablesCeiling: ratio(reference.setPerSec, ceiling.createdTables && ceiling.createdTables.rowsPerSec),
 		getPerSecOursToReference: ratio(ours.getPerSec, reference.getPerSec),
 		notifyP50ReferenceToOurs: ratio(reference.notifyLatencyMs.p50, ours.notifyLatencyMs.p50),
 		notifyP99ReferenceToOurs: ratio(reference.notifyLatencyMs.p99, ours.notifyLatencyMs.p99)

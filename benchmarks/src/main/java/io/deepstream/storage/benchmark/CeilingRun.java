@@ -4,11 +4,19 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.StringJoiner;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.deepstream.storage.core.ChangeKind;
@@ -24,6 +32,10 @@ import org.jspecify.annotations.Nullable;
  * {@code EXECUTE 'NOTIFY ...'} trigger, and with none. A listener connection drains the notifications
  * meanwhile, as the store's listener would. Each variant runs three times, each time into a new table
  * and each first once; the best run counts, since this is a ceiling.
+ * <p>
+ * With {@code --tables} above 1 it also measures the rows spread over that many tables created during
+ * the measurement, as the workload does ({@link #createdTables}): at 1,000 tables creating them is most
+ * of PostgreSQL's work, for any client.
  */
 final class CeilingRun {
 
@@ -54,7 +66,8 @@ final class CeilingRun {
 	Map<String, Object> run() throws Exception {
 		BenchmarkDatabase database = this.options.database();
 		String schema = BenchmarkDatabase.freshSchema("bench_ceiling");
-		try (HikariDataSource pool = database.newPool(2, schema); NotificationDrain drain = new NotificationDrain(database, schema)) {
+		int connections = Math.max(2, this.options.flushThreads());
+		try (HikariDataSource pool = database.newPool(connections, schema); NotificationDrain drain = new NotificationDrain(database, schema)) {
 			new SchemaInitializer(pool).initialize(schema);
 			try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
 				statement.execute(REFERENCE_TRIGGER_FUNCTION.formatted(Identifiers.qualify(schema, "reference_broadcast_update")));
@@ -76,6 +89,14 @@ final class CeilingRun {
 					}
 				}
 			}
+			Map<String, Object> created = null;
+			if (this.options.tables() > 1) {
+				for (int repeat = 0; repeat < REPEATS; repeat++) {
+					String prefix = "created_" + repeat + "_";
+					created = best(created, createdTables(pool, drain, schema, prefix, connections));
+					dropTables(pool, schema, prefix);
+				}
+			}
 			Map<String, Object> result = new LinkedHashMap<>();
 			result.put("impl", "server-ceiling");
 			result.put("records", this.options.records());
@@ -89,6 +110,10 @@ final class CeilingRun {
 			result.put("referenceTrigger", reference);
 			result.put("noTrigger", none);
 			result.put("repeats", REPEATS);
+			if (created != null) {
+				result.put("tables", this.options.tables());
+				result.put("createdTables", created);
+			}
 			return result;
 		}
 		finally {
@@ -140,6 +165,86 @@ final class CeilingRun {
 				}
 				return result;
 			}
+		}
+	}
+
+	/**
+	 * The rows spread over {@code --tables} tables as the workload spreads them (row {@code i} to table
+	 * {@code i % tables}), each table created during the measurement with this project's DDL and
+	 * trigger and filled by one {@code INSERT ... SELECT}, in a transaction of its own, on
+	 * {@code connections} connections at once.
+	 */
+	private Map<String, Object> createdTables(HikariDataSource pool, NotificationDrain drain, String schema,
+			String prefix, int connections) throws InterruptedException, ExecutionException {
+		int tables = this.options.tables();
+		int rows = this.options.records();
+		String padding = new Workload(1, this.options.valueBytes()).value(0).data();
+		String value = "'{\"n\":' || g || ',\"data\":\"' || ? || '\"}'" + (this.options.jsonb() ? "::jsonb" : "");
+		AtomicInteger next = new AtomicInteger();
+		drain.expect(rows);
+		ExecutorService threads = Executors.newFixedThreadPool(connections);
+		try {
+			List<Future<?>> workers = new ArrayList<>();
+			long start = System.nanoTime();
+			for (int c = 0; c < connections; c++) {
+				workers.add(threads.submit(() -> {
+					try (Connection connection = pool.getConnection()) {
+						connection.setAutoCommit(false);
+						for (int table = next.getAndIncrement(); table < tables; table = next.getAndIncrement()) {
+							createAndFill(connection, schema, prefix + table, value, padding, table, rows - 1, tables);
+							connection.commit();
+						}
+					}
+					return null;
+				}));
+			}
+			for (Future<?> worker : workers) {
+				worker.get();
+			}
+			long statementNanos = System.nanoTime() - start;
+			long drainedAt = drain.awaitExpected(this.options.notifyTimeout().toNanos());
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("ms", Math.round(statementNanos / 1e6));
+			result.put("rowsPerSec", Math.round(rows / (statementNanos / 1e9)));
+			result.put("notifyDrainMs", (drainedAt > 0) ? Math.round((drainedAt - start) / 1e6) : null);
+			result.put("connections", connections);
+			return result;
+		}
+		finally {
+			threads.shutdownNow();
+		}
+	}
+
+	/**
+	 * Drops the tables of one {@link #createdTables} measurement, a hundred per statement: dropping
+	 * thousands with the schema at the end would need more locks than one transaction may hold.
+	 */
+	private void dropTables(HikariDataSource pool, String schema, String prefix) throws SQLException {
+		try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+			for (int first = 0; first < this.options.tables(); first += 100) {
+				StringJoiner names = new StringJoiner(", ", "DROP TABLE ", "");
+				for (int table = first; table < Math.min(first + 100, this.options.tables()); table++) {
+					names.add(Identifiers.qualify(schema, prefix + table));
+				}
+				statement.execute(names.toString());
+			}
+		}
+	}
+
+	private void createAndFill(Connection connection, String schema, String table, String value, String padding,
+			int first, int last, int step) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(SchemaSql.createTable(schema, table, this.options.jsonb()));
+			statement.execute(SchemaSql.createTrigger(schema, table,
+					Set.of(ChangeKind.INSERT, ChangeKind.UPDATE, ChangeKind.DELETE)));
+		}
+		try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + Identifiers.qualify(schema, table)
+				+ " (id, version, val) SELECT 'r' || g, 1, " + value + " FROM generate_series(?, ?, ?) AS g")) {
+			insert.setString(1, padding);
+			insert.setInt(2, first);
+			insert.setInt(3, last);
+			insert.setInt(4, step);
+			insert.executeUpdate();
 		}
 	}
 
