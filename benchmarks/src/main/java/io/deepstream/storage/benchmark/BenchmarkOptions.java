@@ -47,7 +47,9 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 			  --rounds N             measured rounds, each in a fresh schema; the median is reported (default 3;
 			                         with --rate 1)
 			  --notify-timeout-ms N  longest wait for the last notification (default 120000)
-			  --ceiling              measure the server-side ceiling instead: one INSERT ... SELECT
+			  --ceiling              measure the server-side ceiling instead: one INSERT ... SELECT; with
+			                         --tables above 1 also the rows over that many tables, each created
+			                         and filled in a transaction of its own on --flush-threads connections
 			  --rate N               a steady load instead of a burst: N sets per second, evenly spaced,
 			                         for --duration-s; reports commit-to-event and set-to-event latencies
 			                         (records = N x duration; the warm-up is still a burst)
