@@ -49,8 +49,6 @@ final class BatchFlusher {
 
 	private final int maxBatchSize;
 
-	private final int flushThreads;
-
 	private final ExecutorService workers;
 
 	private final Thread coordinator;
@@ -64,7 +62,6 @@ final class BatchFlusher {
 		this.writer = writer;
 		this.intervalNanos = writeInterval.toNanos();
 		this.maxBatchSize = maxBatchSize;
-		this.flushThreads = flushThreads;
 		this.workers = Executors.newFixedThreadPool(flushThreads, threads.writers());
 		Thread thread = threads.coordinator().newThread(this::run);
 		if (thread == null) {
@@ -104,7 +101,7 @@ final class BatchFlusher {
 					nextSweep = now + this.intervalNanos;
 				}
 				List<TableBatch> batches = this.buffer.take(sweep);
-				for (List<TableBatch> group : groups(batches, this.maxBatchSize, this.flushThreads, this.writer::mayCreate)) {
+				for (List<TableBatch> group : groups(batches, this.maxBatchSize, this.writer::mayCreate)) {
 					this.workers.execute(() -> writeAndSettle(group));
 				}
 				if (batches.isEmpty()) {
@@ -127,8 +124,6 @@ final class BatchFlusher {
 	 * instead of one per table. A group holds
 	 * <ul>
 	 * <li>at most {@code maxBatchSize} writes (a full batch stays a group of its own);</li>
-	 * <li>at most its share of the tables over the {@code threads} flush threads, so that every thread
-	 * (and a database backend for each) has work;</li>
 	 * <li>at most {@link #MAX_NEW_TABLES_PER_GROUP} tables that this store has not written yet, since
 	 * each may have to be created: a {@code CREATE TABLE} with its index and trigger costs PostgreSQL
 	 * milliseconds of CPU, and a group's writes are committed, and their notifications sent, only
@@ -136,25 +131,22 @@ final class BatchFlusher {
 	 * </ul>
 	 * @param batches the batches of one take, of different tables
 	 * @param maxBatchSize the most writes in a group
-	 * @param threads the flush threads
 	 * @param isNew whether a table may have to be created
 	 * @return the groups, each in table order
 	 */
-	static List<List<TableBatch>> groups(List<TableBatch> batches, int maxBatchSize, int threads, Predicate<String> isNew) {
+	static List<List<TableBatch>> groups(List<TableBatch> batches, int maxBatchSize, Predicate<String> isNew) {
 		if (batches.size() <= 1) {
 			return batches.isEmpty() ? List.of() : List.of(batches);
 		}
 		List<TableBatch> sorted = new ArrayList<>(batches);
 		sorted.sort(Comparator.comparing(TableBatch::table));
-		int maxTables = Math.max(1, (sorted.size() + threads - 1) / threads);
 		List<List<TableBatch>> groups = new ArrayList<>();
 		List<TableBatch> group = new ArrayList<>();
 		int size = 0;
 		int newTables = 0;
 		for (TableBatch batch : sorted) {
 			boolean isNewTable = isNew.test(batch.table());
-			if (!group.isEmpty() && (size + batch.size() > maxBatchSize || group.size() == maxTables
-					|| (isNewTable && newTables == MAX_NEW_TABLES_PER_GROUP))) {
+			if (!group.isEmpty() && (size + batch.size() > maxBatchSize || (isNewTable && newTables == MAX_NEW_TABLES_PER_GROUP))) {
 				groups.add(group);
 				group = new ArrayList<>();
 				size = 0;

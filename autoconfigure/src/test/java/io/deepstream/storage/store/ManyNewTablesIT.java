@@ -51,8 +51,7 @@ class ManyNewTablesIT {
 	@Test
 	void aFlushOfHundredsOfNewTablesNeverRunsOutOfLocks() {
 		String schema = "many_new_tables";
-		// one flush thread: its share of the tables would be all of them
-		RecordStoreOptions options = RecordStoreOptions.builder().schema(schema).flushThreads(1)
+		RecordStoreOptions options = RecordStoreOptions.builder().schema(schema)
 			.writeInterval(Duration.ofMillis(500)).build();
 		try (HikariDataSource dataSource = postgres.newDataSource(4);
 				PostgresRecordStore store = new PostgresRecordStore(dataSource, MAPPER, options)) {
