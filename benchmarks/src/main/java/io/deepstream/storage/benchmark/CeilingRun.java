@@ -155,15 +155,7 @@ final class CeilingRun {
 				insert.setInt(2, rows);
 				long start = System.nanoTime();
 				insert.executeUpdate();
-				long statementNanos = System.nanoTime() - start;
-				long drainedAt = drain.awaitExpected(this.options.notifyTimeout().toNanos());
-				Map<String, Object> result = new LinkedHashMap<>();
-				result.put("ms", Math.round(statementNanos / 1e6));
-				result.put("rowsPerSec", Math.round(rows / (statementNanos / 1e9)));
-				if (expected > 0) {
-					result.put("notifyDrainMs", (drainedAt > 0) ? Math.round((drainedAt - start) / 1e6) : null);
-				}
-				return result;
+				return measured(drain, rows, start, System.nanoTime() - start, expected > 0);
 			}
 		}
 	}
@@ -201,12 +193,7 @@ final class CeilingRun {
 			for (Future<?> worker : workers) {
 				worker.get();
 			}
-			long statementNanos = System.nanoTime() - start;
-			long drainedAt = drain.awaitExpected(this.options.notifyTimeout().toNanos());
-			Map<String, Object> result = new LinkedHashMap<>();
-			result.put("ms", Math.round(statementNanos / 1e6));
-			result.put("rowsPerSec", Math.round(rows / (statementNanos / 1e9)));
-			result.put("notifyDrainMs", (drainedAt > 0) ? Math.round((drainedAt - start) / 1e6) : null);
+			Map<String, Object> result = measured(drain, rows, start, System.nanoTime() - start, true);
 			result.put("connections", connections);
 			return result;
 		}
@@ -246,6 +233,27 @@ final class CeilingRun {
 			insert.setInt(4, step);
 			insert.executeUpdate();
 		}
+	}
+
+	/**
+	 * What one measurement gives, once its notifications (if any) have arrived.
+	 * @param drain the listener that counts them
+	 * @param rows the rows written
+	 * @param start when its statements started, from {@link System#nanoTime()}
+	 * @param statementNanos how long they took until the last commit
+	 * @param notified whether the rows were notified
+	 * @return its time, rate and (if notified) when the last notification arrived
+	 */
+	private Map<String, Object> measured(NotificationDrain drain, int rows, long start, long statementNanos,
+			boolean notified) throws InterruptedException {
+		long drainedAt = drain.awaitExpected(this.options.notifyTimeout().toNanos());
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("ms", Math.round(statementNanos / 1e6));
+		result.put("rowsPerSec", Math.round(rows / (statementNanos / 1e9)));
+		if (notified) {
+			result.put("notifyDrainMs", (drainedAt > 0) ? Math.round((drainedAt - start) / 1e6) : null);
+		}
+		return result;
 	}
 
 	private static Map<String, Object> best(@Nullable Map<String, Object> best, Map<String, Object> candidate) {
