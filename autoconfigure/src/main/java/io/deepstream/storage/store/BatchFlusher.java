@@ -146,7 +146,8 @@ final class BatchFlusher {
 		int newTables = 0;
 		for (TableBatch batch : sorted) {
 			boolean isNewTable = isNew.test(batch.table());
-			if (!group.isEmpty() && (size + batch.size() > maxBatchSize || (isNewTable && newTables == MAX_NEW_TABLES_PER_GROUP))) {
+			boolean full = size + batch.size() > maxBatchSize || (isNewTable && newTables == MAX_NEW_TABLES_PER_GROUP);
+			if (!group.isEmpty() && full) {
 				groups.add(group);
 				group = new ArrayList<>();
 				size = 0;
