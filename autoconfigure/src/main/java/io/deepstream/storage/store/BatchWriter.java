@@ -91,7 +91,7 @@ final class BatchWriter {
 		int retries = 0;
 		int creations = 0;
 		// a table this store has not written to yet is looked up (and created) in the batch's transaction
-		boolean create = !this.writtenTables.contains(batch.table());
+		boolean create = mayCreate(batch.table());
 		while (true) {
 			Exception failure;
 			try {
@@ -145,7 +145,7 @@ final class BatchWriter {
 			connection.setAutoCommit(false);
 			try {
 				for (TableBatch batch : batches) {
-					executed.add(statements(connection, batch, !this.writtenTables.contains(batch.table())));
+					executed.add(statements(connection, batch, mayCreate(batch.table())));
 				}
 				connection.commit();
 			}
