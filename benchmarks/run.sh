@@ -18,6 +18,8 @@
 # earlier runs, or by the tests) creates tables much more slowly than a new one (500 tables: 1.8 -
 # 2.2 s of backend CPU against 0.54 s, see README.md), so whichever implementation ran second, or
 # later in the day, would be measured against a slower server.
+# KEEP_DATABASES=1 leaves them (for a series of runs: the drop of thousands of tables slows the
+# next few minutes' CREATE TABLE on some file systems; drop them when the series is done).
 # Set SKIP_BUILD=1 to reuse a jar built before, JAVA_OPTS for JVM options.
 set -euo pipefail
 
@@ -57,6 +59,10 @@ done
 
 databases=()
 drop_databases() {
+	if [[ "${KEEP_DATABASES:-0}" == "1" ]]; then
+		echo "Kept the databases of this run: ${databases[*]}" >&2
+		return
+	fi
 	for name in "${databases[@]}"; do
 		node "$here/reference/database.js" drop "$name" --url "$url" --user "$user" --password "$password" >&2 || true
 	done
@@ -66,13 +72,23 @@ trap drop_databases EXIT
 # Sets db to the JDBC URL of a new database for one run (named after it), or to the given one.
 # Not called in a subshell: the list of databases to drop must keep the name.
 database_for() {
+	# What the previous run left in the page cache is written out now, not during this run: each
+	# implementation starts with the disk idle (hundreds of MB of dirty pages were still being written
+	# back during the next implementation's rounds otherwise).
+	sync
 	db="$url"
+	keep=()
 	if [[ "${FRESH_DATABASE:-1}" == "0" ]]; then
 		return
 	fi
 	local name="bench_$1_$(date +%s)_$RANDOM"
 	if node "$here/reference/database.js" create "$name" --url "$url" --user "$user" --password "$password" >&2; then
 		databases+=("$name")
+		# Its schemas go with the database when the script ends, not after each round: dropping a
+		# round's thousand tables made the next round's (or the next implementation's) CREATE TABLE
+		# several times slower here, since ext4 without a journal skips recently deleted inodes when
+		# it allocates one.
+		keep=(--keep-schemas)
 		local base="${url%%\?*}"
 		db="${base%/*}/$name${url#"$base"}"
 	else
@@ -85,19 +101,19 @@ database_for() {
 for arg in "$@"; do
 	if [[ "$arg" == "--rate" ]]; then
 		database_for steady
-		java ${JAVA_OPTS:-} -jar "$jar" "${run_args[@]}" --url "$db" --user "$user" --password "$password"
+		java ${JAVA_OPTS:-} -jar "$jar" "${run_args[@]}" "${keep[@]}" --url "$db" --user "$user" --password "$password"
 		exit
 	fi
 done
 
 database_for reference
-reference="$(node "$here/reference/bench.js" "${run_args[@]}" --url "$db" --user "$user" --password "$password")"
+reference="$(node "$here/reference/bench.js" "${run_args[@]}" "${keep[@]}" --url "$db" --user "$user" --password "$password")"
 echo "$reference"
 database_for store
-ours="$(java ${JAVA_OPTS:-} -jar "$jar" "${run_args[@]}" --url "$db" --user "$user" --password "$password")"
+ours="$(java ${JAVA_OPTS:-} -jar "$jar" "${run_args[@]}" "${keep[@]}" --url "$db" --user "$user" --password "$password")"
 echo "$ours"
 database_for ceiling
-ceiling="$(java ${JAVA_OPTS:-} -jar "$jar" --ceiling "${ceiling_args[@]}" --url "$db" --user "$user" --password "$password")"
+ceiling="$(java ${JAVA_OPTS:-} -jar "$jar" --ceiling "${ceiling_args[@]}" "${keep[@]}" --url "$db" --user "$user" --password "$password")"
 echo "$ceiling"
 
 node -e '

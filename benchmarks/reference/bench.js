@@ -34,7 +34,8 @@ function parseArgs (argv) {
     url: process.env.DEEPSTREAM_TEST_JDBC_URL || 'jdbc:postgresql://127.0.0.1:5432/postgres',
     user: process.env.DEEPSTREAM_TEST_USERNAME || 'postgres',
     password: process.env.DEEPSTREAM_TEST_PASSWORD || '',
-    notifyTimeoutMs: 120000
+    notifyTimeoutMs: 120000,
+    keepSchemas: false
   }
   const numeric = {
     '--records': 'records',
@@ -58,6 +59,10 @@ function parseArgs (argv) {
       options[arg.substring(2)] = argv[++i]
     } else if (ignored.has(arg)) {
       i++
+    } else if (arg === '--keep-schemas') {
+      // run.sh drops the whole database afterwards: dropping a round's tables while the next round
+      // creates its own made creating files slower for minutes on some file systems
+      options.keepSchemas = true
     } else if (arg === '--ceiling') {
       // the ceiling is measured by the Java benchmark only
     } else {
@@ -305,7 +310,9 @@ async function round (options, records, gets) {
     }
   } finally {
     await serverCpu.stop()
-    await connector.destroySchema(schema).catch((error) => process.stderr.write('Could not drop ' + schema + ': ' + error + '\n'))
+    if (!options.keepSchemas) {
+      await connector.destroySchema(schema).catch((error) => process.stderr.write('Could not drop ' + schema + ': ' + error + '\n'))
+    }
     await connector.close()
   }
 }

@@ -27,10 +27,11 @@ import org.jspecify.annotations.Nullable;
  * @param duration how long the steady load lasts
  * @param database where to connect
  * @param serverUrl a deepstream HTTP endpoint the store announces its writes to, or null
+ * @param keepSchemas whether the schemas of the run stay when it ends (to be dropped with the database)
  */
 record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeInterval, boolean jsonb, int batchSize,
 		int maxBuffered, int flushThreads, int gets, int warmup, int rounds, Duration notifyTimeout, boolean ceiling,
-		int rate, Duration duration, BenchmarkDatabase database, @Nullable String serverUrl) {
+		int rate, Duration duration, BenchmarkDatabase database, @Nullable String serverUrl, boolean keepSchemas) {
 
 	static final String USAGE = """
 			Usage: java -jar deepstream-storage-benchmarks.jar [options]
@@ -56,6 +57,9 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 			  --duration-s N         how long the steady load lasts (default 30)
 			  --server-url URL       announce the store's writes to this deepstream HTTP endpoint
 			                         (deepstream.storage.server.urls) and wait for the last announcement
+			  --keep-schemas         leave every round's schema (and the ceiling's tables) in place, for whoever
+			                         drops the database afterwards, as run.sh does: dropping thousands of
+			                         tables slows the creation of files for minutes after on some file systems
 			  --url URL --user U --password P
 			                         the database (default: DEEPSTREAM_TEST_JDBC_URL, DEEPSTREAM_TEST_USERNAME,
 			                         DEEPSTREAM_TEST_PASSWORD, else jdbc:postgresql://127.0.0.1:5432/postgres as postgres)
@@ -85,6 +89,7 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 		int rate = 0;
 		int durationS = 30;
 		String serverUrl = null;
+		boolean keepSchemas = false;
 		String url = BenchmarkDatabase.env(BenchmarkDatabase.URL_VARIABLE, BenchmarkDatabase.DEFAULT_URL);
 		String user = BenchmarkDatabase.env(BenchmarkDatabase.USER_VARIABLE, "postgres");
 		String password = BenchmarkDatabase.env(BenchmarkDatabase.PASSWORD_VARIABLE, "");
@@ -107,6 +112,7 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 				case "--rate" -> rate = positive(arg, args, ++i);
 				case "--duration-s" -> durationS = positive(arg, args, ++i);
 				case "--server-url" -> serverUrl = value(arg, args, ++i);
+				case "--keep-schemas" -> keepSchemas = true;
 				case "--url" -> url = value(arg, args, ++i);
 				case "--user" -> user = value(arg, args, ++i);
 				case "--password" -> password = value(arg, args, ++i);
@@ -129,7 +135,7 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 				maxBuffered, flushThreads, (gets != null) ? gets : Math.min(records, 10_000),
 				(warmup != null) ? warmup : Math.min(records, 200_000),
 				(rounds != null) ? rounds : (rate > 0) ? 1 : 3, Duration.ofMillis(notifyTimeoutMs), ceiling,
-				rate, Duration.ofSeconds(durationS), new BenchmarkDatabase(url, user, password), serverUrl);
+				rate, Duration.ofSeconds(durationS), new BenchmarkDatabase(url, user, password), serverUrl, keepSchemas);
 	}
 
 	/**
@@ -140,7 +146,7 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 	BenchmarkOptions withRecords(int count) {
 		return new BenchmarkOptions(count, this.tables, this.valueBytes, this.writeInterval, this.jsonb, this.batchSize,
 				this.maxBuffered, this.flushThreads, Math.min(this.gets, count), 0, 1, this.notifyTimeout, this.ceiling, 0,
-				this.duration, this.database, this.serverUrl);
+				this.duration, this.database, this.serverUrl, this.keepSchemas);
 	}
 
 	/**

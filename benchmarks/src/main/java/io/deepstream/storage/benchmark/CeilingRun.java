@@ -94,7 +94,9 @@ final class CeilingRun {
 				for (int repeat = 0; repeat < REPEATS; repeat++) {
 					String prefix = "created_" + repeat + "_";
 					created = best(created, createdTables(pool, drain, schema, prefix, connections));
-					dropTables(pool, schema, prefix);
+					if (!this.options.keepSchemas()) {
+						dropTables(pool, schema, prefix);
+					}
 				}
 			}
 			Map<String, Object> result = new LinkedHashMap<>();
@@ -117,7 +119,9 @@ final class CeilingRun {
 			return result;
 		}
 		finally {
-			database.dropSchema(schema);
+			if (!this.options.keepSchemas()) {
+				database.dropSchema(schema);
+			}
 		}
 	}
 
@@ -161,10 +165,17 @@ final class CeilingRun {
 	}
 
 	/**
+	 * How many new tables one transaction of {@link #createdTables} creates and fills: as many as one
+	 * transaction of the store's flusher may create ({@code BatchFlusher.MAX_NEW_TABLES_PER_GROUP}), so
+	 * that the ceiling commits no more often than the store does.
+	 */
+	private static final int TABLES_PER_TRANSACTION = 8;
+
+	/**
 	 * The rows spread over {@code --tables} tables as the workload spreads them (row {@code i} to table
 	 * {@code i % tables}), each table created during the measurement with this project's DDL and
-	 * trigger and filled by one {@code INSERT ... SELECT}, in a transaction of its own, on
-	 * {@code connections} connections at once.
+	 * trigger (one round trip) and filled by one {@code INSERT ... SELECT}, {@link #TABLES_PER_TRANSACTION}
+	 * tables per transaction, on {@code connections} connections at once.
 	 */
 	private Map<String, Object> createdTables(HikariDataSource pool, NotificationDrain drain, String schema,
 			String prefix, int connections) throws InterruptedException, ExecutionException {
@@ -182,8 +193,11 @@ final class CeilingRun {
 				workers.add(threads.submit(() -> {
 					try (Connection connection = pool.getConnection()) {
 						connection.setAutoCommit(false);
-						for (int table = next.getAndIncrement(); table < tables; table = next.getAndIncrement()) {
-							createAndFill(connection, schema, prefix + table, value, padding, table, rows - 1, tables);
+						for (int first = next.getAndAdd(TABLES_PER_TRANSACTION); first < tables;
+								first = next.getAndAdd(TABLES_PER_TRANSACTION)) {
+							for (int table = first; table < Math.min(first + TABLES_PER_TRANSACTION, tables); table++) {
+								createAndFill(connection, schema, prefix + table, value, padding, table, rows - 1, tables);
+							}
 							connection.commit();
 						}
 					}
@@ -221,9 +235,8 @@ final class CeilingRun {
 	private void createAndFill(Connection connection, String schema, String table, String value, String padding,
 			int first, int last, int step) throws SQLException {
 		try (Statement statement = connection.createStatement()) {
-			statement.execute(SchemaSql.createTable(schema, table, this.options.jsonb()));
-			statement.execute(SchemaSql.createTrigger(schema, table,
-					Set.of(ChangeKind.INSERT, ChangeKind.UPDATE, ChangeKind.DELETE)));
+			statement.execute(SchemaSql.createTable(schema, table, this.options.jsonb()) + ";\n" + SchemaSql.createTrigger(
+					schema, table, Set.of(ChangeKind.INSERT, ChangeKind.UPDATE, ChangeKind.DELETE)));
 		}
 		try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + Identifiers.qualify(schema, table)
 				+ " (id, version, val) SELECT 'r' || g, 1, " + value + " FROM generate_series(?, ?, ?) AS g")) {

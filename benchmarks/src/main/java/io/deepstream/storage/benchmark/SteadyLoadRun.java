@@ -129,7 +129,9 @@ final class SteadyLoadRun {
 				store.close();
 				bridge.close();
 				listener.close();
-				database.dropSchema(schema);
+				if (!this.options.keepSchemas()) {
+					database.dropSchema(schema);
+				}
 			}
 		}
 	}

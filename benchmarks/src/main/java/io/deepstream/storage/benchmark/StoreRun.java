@@ -116,7 +116,9 @@ final class StoreRun {
 					announcer.close();
 				}
 				listener.close();
-				database.dropSchema(schema);
+				if (!this.options.keepSchemas()) {
+					database.dropSchema(schema);
+				}
 			}
 		}
 	}
