@@ -21,7 +21,8 @@ import static io.deepstream.storage.core.OptionChecks.requirePositive;
  * @param maxSize the most connections (default 10)
  * @param idleTimeout how long a connection may sit idle before it is closed (default 30 s)
  * @param connectionTimeout the longest wait for a connection, HikariCP's {@code connectionTimeout}
- * (default 10 s, at least {@link #MIN_CONNECTION_TIMEOUT})
+ * (default 10 s, at least {@link #MIN_CONNECTION_TIMEOUT}); it also bounds HikariCP's check of an idle
+ * connection ({@code validationTimeout}, at most 5 s)
  * @param socketTimeout the longest wait for the server's answer, pgjdbc's {@code socketTimeout} in whole
  * seconds, rounded up; 0 waits for the operating system (default 30 s)
  * @param prepareThreshold pgjdbc's {@code prepareThreshold} (default 0: nothing is prepared on the
@@ -49,8 +50,11 @@ public record DeepstreamStoragePoolSettings(int maxSize, Duration idleTimeout, D
 	/** Default {@code pool.prepare-threshold}: no server-side prepared statements (poolers). */
 	public static final int DEFAULT_PREPARE_THRESHOLD = 0;
 
-	/** HikariCP's lower limit for {@code connectionTimeout}. */
+	/** HikariCP's lower limit for {@code connectionTimeout} (and for {@code validationTimeout}). */
 	static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
+
+	/** HikariCP's default {@code validationTimeout}: the longest check of a connection the pool makes. */
+	static final Duration MAX_VALIDATION_TIMEOUT = Duration.ofSeconds(5);
 
 	/**
 	 * Checks every setting.
@@ -85,6 +89,7 @@ public record DeepstreamStoragePoolSettings(int maxSize, Duration idleTimeout, D
 		config.setMinimumIdle(Math.min(2, this.maxSize));
 		config.setIdleTimeout(this.idleTimeout.toMillis());
 		config.setConnectionTimeout(this.connectionTimeout.toMillis());
+		config.setValidationTimeout(validationTimeout(this.connectionTimeout).toMillis());
 		config.addDataSourceProperty("socketTimeout", Long.toString(wholeSeconds(this.socketTimeout)));
 		config.addDataSourceProperty("prepareThreshold", Integer.toString(this.prepareThreshold));
 		// the operating system notices a peer that is gone for good, even between statements
@@ -93,7 +98,7 @@ public record DeepstreamStoragePoolSettings(int maxSize, Duration idleTimeout, D
 
 	/**
 	 * The longest time a batch can take to settle (commit, or fail its futures) when the server stops
-	 * answering: each attempt (the first and every retry) waits at most the connection timeout for a
+	 * answering: each attempt (the first and every retry) waits at most {@link #connectionWaitBound} for a
 	 * connection and the socket timeout for the server's answer, and the retries pause their backoff in
 	 * between. A hung server is usually detected sooner: the statement in flight fails after the socket
 	 * timeout, and the retries then find no connection.
@@ -110,13 +115,35 @@ public record DeepstreamStoragePoolSettings(int maxSize, Duration idleTimeout, D
 		if (socketTimeout.isZero() || socketTimeout.isNegative()) {
 			throw new IllegalArgumentException("Without a socket timeout there is no bound");
 		}
-		Duration attempt = connectionTimeout.plusSeconds(wholeSeconds(socketTimeout));
+		Duration attempt = connectionWaitBound(connectionTimeout).plusSeconds(wholeSeconds(socketTimeout));
 		Duration bound = attempt;
 		for (int retry = 1; retry <= maxRetries; retry++) {
 			Duration backoff = initialBackoff.multipliedBy(1L << Math.min(retry - 1, 20));
 			bound = bound.plus(attempt).plus((backoff.compareTo(maxBackoff) > 0) ? maxBackoff : backoff);
 		}
 		return bound;
+	}
+
+	/**
+	 * The longest wait for a connection of the store's pool: the connection timeout, and one check of a
+	 * connection that HikariCP hands out after it sat idle (a check that started just before the
+	 * timeout runs to its end). The check is bounded by {@link #validationTimeout}; HikariCP's own
+	 * default, 5 s whatever the connection timeout, let a batch outlast {@link #settleBound} on a
+	 * frozen server.
+	 * @param connectionTimeout {@code pool.connection-timeout}
+	 * @return the bound
+	 */
+	public static Duration connectionWaitBound(Duration connectionTimeout) {
+		return connectionTimeout.plus(validationTimeout(connectionTimeout));
+	}
+
+	/**
+	 * HikariCP's {@code validationTimeout} for the store's pool: as long as the connection timeout, at
+	 * most HikariCP's default. A check that took longer would mean waiting longer than the
+	 * connection timeout for a connection.
+	 */
+	static Duration validationTimeout(Duration connectionTimeout) {
+		return (connectionTimeout.compareTo(MAX_VALIDATION_TIMEOUT) < 0) ? connectionTimeout : MAX_VALIDATION_TIMEOUT;
 	}
 
 	private static long wholeSeconds(Duration duration) {

@@ -764,7 +764,8 @@ public class DeepstreamStorageProperties implements InitializingBean {
 
 		/**
 		 * Longest wait for a connection from the pool (HikariCP's connectionTimeout), a new one included;
-		 * a batch that waited this long is retried like any transient failure.
+		 * a batch that waited this long is retried like any transient failure. It also bounds the pool's
+		 * check of a connection that sat idle (HikariCP's validationTimeout, at most 5 s).
 		 */
 		private Duration connectionTimeout = DeepstreamStoragePoolSettings.DEFAULT_CONNECTION_TIMEOUT;
 

@@ -32,6 +32,8 @@ class DeepstreamStoragePoolSettingsTests {
 			HikariConfig config = new HikariConfig();
 			properties.toPoolSettings().applyTo(config);
 			assertThat(config.getConnectionTimeout()).isEqualTo(10_000);
+			// HikariCP's check of an idle connection: its default, within the connection timeout
+			assertThat(config.getValidationTimeout()).isEqualTo(5_000);
 			assertThat(config.getDataSourceProperties()).containsEntry("socketTimeout", "30")
 				.containsEntry("prepareThreshold", "0")
 				.containsEntry("tcpKeepAlive", "true");
@@ -53,6 +55,8 @@ class DeepstreamStoragePoolSettingsTests {
 				HikariConfig config = new HikariConfig();
 				properties.toPoolSettings().applyTo(config);
 				assertThat(config.getConnectionTimeout()).isEqualTo(2000);
+				// no longer than the connection timeout: a check may start just before it runs out
+				assertThat(config.getValidationTimeout()).isEqualTo(2000);
 				// pgjdbc takes whole seconds: rounded up, never down to "no timeout"
 				assertThat(config.getDataSourceProperties()).containsEntry("socketTimeout", "2")
 					.containsEntry("prepareThreshold", "5");
@@ -75,13 +79,13 @@ class DeepstreamStoragePoolSettingsTests {
 
 	@Test
 	void settleBoundAddsEveryAttemptAndTheBackoffsBetween() {
-		// 3 attempts of (1 s connection + 2 s socket), backoffs 100 ms and 200 ms
+		// 3 attempts of (1 s connection + 1 s check of an idle connection + 2 s socket), backoffs 100 ms and 200 ms
 		assertThat(DeepstreamStoragePoolSettings.settleBound(Duration.ofSeconds(2), Duration.ofSeconds(1), 2,
-				Duration.ofMillis(100), Duration.ofSeconds(5))).isEqualTo(Duration.ofMillis(9300));
-		// the defaults: 9 attempts of 40 s, backoffs 0.1 + 0.2 + 0.4 + 0.8 + 1.6 + 3.2 + 5 + 5 s
+				Duration.ofMillis(100), Duration.ofSeconds(5))).isEqualTo(Duration.ofMillis(12_300));
+		// the defaults: 9 attempts of 10 + 5 + 30 s, backoffs 0.1 + 0.2 + 0.4 + 0.8 + 1.6 + 3.2 + 5 + 5 s
 		assertThat(DeepstreamStoragePoolSettings.settleBound(DeepstreamStoragePoolSettings.DEFAULT_SOCKET_TIMEOUT,
 				DeepstreamStoragePoolSettings.DEFAULT_CONNECTION_TIMEOUT, 8, Duration.ofMillis(100), Duration.ofSeconds(5)))
-			.isEqualTo(Duration.ofMillis(376_300));
+			.isEqualTo(Duration.ofMillis(421_300));
 		assertThatIllegalArgumentException().isThrownBy(() -> DeepstreamStoragePoolSettings.settleBound(Duration.ZERO,
 				Duration.ofSeconds(1), 2, Duration.ofMillis(100), Duration.ofSeconds(5)));
 	}
