@@ -63,9 +63,9 @@ public final class SchemaSql {
 	 * once per trigger (per table) in every backend that fires it, and keeps a plan for each expression
 	 * it has evaluated. A backend walks all its plans for every relation invalidation, which each
 	 * {@code CREATE TABLE} by any backend sends. In a backend that had written to 1,000 tables,
-	 * creating 300 more took 0.63 – 0.67 s with this body, 0.90 – 1.00 s with an {@code IF} on
-	 * {@code TG_OP} and an assignment in each branch, and 0.48 – 0.54 s with no expression at all
-	 * ({@code benchmarks/trigger-plans.sh}).
+	 * creating 300 more took 0.63 – 0.77 s with this body, 0.90 – 1.09 s with an {@code IF} on
+	 * {@code TG_OP} and an assignment in each branch, and 0.46 – 0.56 s with no expression at all
+	 * ({@code benchmarks/trigger-plans.sh}, two runs of three repeats).
 	 */
 	private static final String NOTIFY_FUNCTION = """
 			CREATE OR REPLACE FUNCTION %s() RETURNS trigger AS $body$
