@@ -123,6 +123,7 @@ public final class StoreBenchmark {
 		summary.put("getPerSec", round.get("getPerSec"));
 		summary.put("notifyP50", statistics(round, "notifyLatencyMs").get("p50"));
 		summary.put("clientCpuMs", round.get("setClientCpuMsByThread"));
+		summary.put("schedule", round.get("setSchedule"));
 		summary.put("allocatedBytesPerSet", round.get("allocatedBytesPerSet"));
 		if (round.containsKey("announceClientCpuMs")) {
 			summary.put("announceClientCpuMs", round.get("announceClientCpuMs"));

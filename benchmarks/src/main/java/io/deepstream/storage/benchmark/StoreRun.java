@@ -65,12 +65,14 @@ final class StoreRun {
 					serverCpu.reset();
 					long cpuStart = processCpuNanos();
 					ThreadCpu threads = new ThreadCpu();
+					ThreadSchedule schedule = new ThreadSchedule();
 					ThreadAllocation allocation = new ThreadAllocation();
 					long start = System.nanoTime();
 					WriteTracker writes = write(store, latency);
 					long acceptNanos = writes.accepted() - start;
 					long setCpuNanos = processCpuNanos() - cpuStart;
 					Map<String, Long> setCpuByThread = threads.since();
+					Map<String, Object> setSchedule = schedule.since();
 					Map<String, Long> setAllocatedByThread = allocation.since();
 					@Nullable Long setServerCpuMs = serverCpu.millis();
 					long setNanos = writes.lastCompleted() - start;
@@ -88,6 +90,7 @@ final class StoreRun {
 					result.put("acceptMs", Math.round(acceptNanos / 1e6));
 					result.put("setClientCpuMs", Math.round(setCpuNanos / 1e6));
 					result.put("setClientCpuMsByThread", setCpuByThread);
+					result.put("setSchedule", setSchedule);
 					result.put("setAllocatedKbByThread", setAllocatedByThread);
 					result.put("allocatedBytesPerSet", Math.round(setAllocatedByThread.values().stream().mapToLong(Long::longValue).sum() * 1024.0 / this.options.records()));
 					result.put("setServerCpuMs", setServerCpuMs);
