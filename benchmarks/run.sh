@@ -81,7 +81,6 @@ database_for() {
 	sync
 	node "$here/reference/database.js" checkpoint --url "$url" --user "$user" --password "$password" >&2 \
 		|| echo "Could not run CHECKPOINT before the $1 run; a checkpoint may overlap it" >&2
-	sync
 	db="$url"
 	keep=()
 	if [[ "${FRESH_DATABASE:-1}" == "0" ]]; then

@@ -49,8 +49,8 @@ record BenchmarkOptions(int records, int tables, int valueBytes, Duration writeI
 			                         with --rate 1)
 			  --notify-timeout-ms N  longest wait for the last notification (default 120000)
 			  --ceiling              measure the server-side ceiling instead: one INSERT ... SELECT; with
-			                         --tables above 1 also the rows over that many tables, each created
-			                         and filled in a transaction of its own on --flush-threads connections
+			                         --tables above 1 also the rows over that many tables, created and
+			                         filled 8 per transaction on --flush-threads connections
 			  --rate N               a steady load instead of a burst: N sets per second, evenly spaced,
 			                         for --duration-s; reports commit-to-event and set-to-event latencies
 			                         (records = N x duration; the warm-up is still a burst)

@@ -1,12 +1,8 @@
 package io.deepstream.storage.benchmark;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * CPU time of this JVM's threads by kind (caller, flush, listener, JIT compiler, GC, ...), read from
@@ -42,25 +38,8 @@ final class ThreadCpu {
 
 	private static Map<String, Long> snapshot() {
 		Map<String, Long> ticks = new HashMap<>();
-		try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-			tasks.forEach((task) -> {
-				try {
-					String stat = Files.readString(task.resolve("stat"));
-					int open = stat.indexOf('(');
-					int close = stat.lastIndexOf(')');
-					String name = stat.substring(open + 1, close);
-					String[] fields = stat.substring(close + 2).split(" ");
-					long cpu = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-					ticks.merge(kind(name), cpu, Long::sum);
-				}
-				catch (IOException | RuntimeException ex) {
-					// the thread ended meanwhile
-				}
-			});
-		}
-		catch (IOException | RuntimeException ex) {
-			// not Linux
-		}
+		ProcTasks.forEach((name, stat, task) -> ticks.merge(kind(name), Long.parseLong(stat[11]) + Long.parseLong(stat[12]),
+				Long::sum));
 		return ticks;
 	}
 

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * How this JVM's threads were scheduled, by the kinds of {@link ThreadCpu}: context switches they
@@ -51,35 +50,22 @@ final class ThreadSchedule {
 
 	private static Map<String, long[]> snapshot() {
 		Map<String, long[]> counts = new HashMap<>();
-		try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-			tasks.forEach((task) -> {
-				try {
-					String stat = Files.readString(task.resolve("stat"));
-					String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-					long minorFaults = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
-					long voluntary = 0;
-					long involuntary = 0;
-					for (String line : Files.readAllLines(task.resolve("status"))) {
-						if (line.startsWith("voluntary_ctxt_switches:")) {
-							voluntary = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-						}
-						else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
-							involuntary = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-						}
-					}
-					long[] sum = counts.computeIfAbsent(ThreadCpu.kind(name), (kind) -> new long[3]);
-					sum[0] += voluntary;
-					sum[1] += involuntary;
-					sum[2] += minorFaults;
+		ProcTasks.forEach((name, stat, task) -> {
+			long voluntary = 0;
+			long involuntary = 0;
+			for (String line : Files.readAllLines(task.resolve("status"))) {
+				if (line.startsWith("voluntary_ctxt_switches:")) {
+					voluntary = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
 				}
-				catch (IOException | RuntimeException ex) {
-					// the thread ended meanwhile
+				else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+					involuntary = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
 				}
-			});
-		}
-		catch (IOException | RuntimeException ex) {
-			// not Linux
-		}
+			}
+			long[] sum = counts.computeIfAbsent(ThreadCpu.kind(name), (kind) -> new long[3]);
+			sum[0] += voluntary;
+			sum[1] += involuntary;
+			sum[2] += Long.parseLong(stat[7]);
+		});
 		return counts;
 	}
 
