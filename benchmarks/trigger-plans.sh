@@ -9,9 +9,12 @@
 # each body below, one backend creates --tables tables with the trigger, writes a row to each (so it
 # holds that many compiled copies), then creates --create more tables; the time of that last step is
 # printed, one JSON line per body and repeat, the bodies in turn:
-#   current  the body of SchemaSql's record-change function: one assignment
-#   if       the body shipped before: an IF on TG_OP and an assignment in each branch
-#   empty    RETURN NULL only, no expression: what the walk costs with no plans at all
+#   current   the body of SchemaSql's record-change function: one assignment, and a RETURN of a
+#             variable never assigned (NULL), which PL/pgSQL reads without an expression
+#   returnnull the body before it: the same assignment, then RETURN NULL, an expression of its own
+#             (so a second plan per compiled copy)
+#   if        the body before that: an IF on TG_OP, an assignment in each branch, RETURN NULL
+#   empty     the RETURN of the unassigned variable only: no expression, no plans to walk
 # Connects with psql's PGHOST, PGPORT, PGUSER and PGDATABASE (default 127.0.0.1, 5432, postgres,
 # postgres); works in schemas trigger_plans_<n>, dropped afterwards.
 set -euo pipefail
@@ -30,10 +33,11 @@ while (($#)); do
 done
 
 declare -A bodies
-bodies[current]="DECLARE sent text; BEGIN sent := pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || CASE TG_OP WHEN 'DELETE' THEN OLD.id ELSE NEW.id END); RETURN NULL; END;"
+bodies[current]="DECLARE sent text; nothing record; BEGIN sent := pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || CASE TG_OP WHEN 'DELETE' THEN OLD.id ELSE NEW.id END); RETURN nothing; END;"
+bodies[returnnull]="DECLARE sent text; BEGIN sent := pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || CASE TG_OP WHEN 'DELETE' THEN OLD.id ELSE NEW.id END); RETURN NULL; END;"
 bodies[if]="DECLARE sent text; BEGIN IF TG_OP = 'DELETE' THEN sent := pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || OLD.id); ELSE sent := pg_notify(TG_TABLE_SCHEMA, TG_OP || ':' || TG_TABLE_NAME || ':' || NEW.id); END IF; RETURN NULL; END;"
-bodies[empty]="BEGIN RETURN NULL; END;"
-variants=(current if empty)
+bodies[empty]="DECLARE nothing record; BEGIN RETURN nothing; END;"
+variants=(current returnnull if empty)
 
 schemas=()
 cleanup() {
@@ -52,7 +56,7 @@ trap cleanup EXIT
 
 for ((repeat = 0; repeat < repeats; repeat++)); do
 	for ((i = 0; i < ${#variants[@]}; i++)); do
-		# each body goes first once in every three repeats
+		# the bodies take turns going first
 		variant="${variants[$(((repeat + i) % ${#variants[@]}))]}"
 		schema="trigger_plans_$$_${repeat}_$variant"
 		schemas+=("$schema")

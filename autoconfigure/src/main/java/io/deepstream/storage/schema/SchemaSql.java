@@ -59,22 +59,26 @@ public final class SchemaSql {
 	 * expression, where {@code PERFORM} starts an executor for a {@code SELECT} on every row, which made
 	 * the trigger cost about twice as much (see {@code benchmarks/README.md}).
 	 * <p>
-	 * The whole body is that one expression, with no {@code IF}: PL/pgSQL compiles a trigger function
-	 * once per trigger (per table) in every backend that fires it, and keeps a plan for each expression
-	 * it has evaluated. A backend walks all its plans for every relation invalidation, which each
-	 * {@code CREATE TABLE} by any backend sends. In a backend that had written to 1,000 tables,
-	 * creating 300 more took 0.63 – 0.77 s with this body, 0.90 – 1.09 s with an {@code IF} on
-	 * {@code TG_OP} and an assignment in each branch, and 0.46 – 0.56 s with no expression at all
-	 * ({@code benchmarks/trigger-plans.sh}, two runs of three repeats).
+	 * That assignment is the body's only expression. PL/pgSQL compiles a trigger function once per
+	 * trigger (per table) in every backend that fires it, and keeps a plan for each expression it has
+	 * evaluated; a backend walks all its plans for every relation invalidation, which each
+	 * {@code CREATE TABLE} by any backend sends. So the payload's id is chosen by a {@code CASE}
+	 * rather than an {@code IF}, and the function returns a variable that is never assigned (so NULL,
+	 * which an AFTER trigger's caller ignores) rather than {@code RETURN NULL}: PL/pgSQL returns a
+	 * variable directly, but {@code NULL} is an expression with a plan of its own. In a backend that
+	 * had written to 1,000 tables, creating 300 more took 1.41 – 1.44 s with this body, 1.99 – 2.77 s
+	 * with {@code RETURN NULL}, 2.38 – 2.59 s with an {@code IF} on {@code TG_OP} as well, and
+	 * 0.91 – 1.18 s with no expression at all ({@code benchmarks/trigger-plans.sh}, two repeats).
 	 */
 	private static final String NOTIFY_FUNCTION = """
 			CREATE OR REPLACE FUNCTION %s() RETURNS trigger AS $body$
 			DECLARE
 			  sent text;
+			  nothing record;
 			BEGIN
 			  sent := pg_notify(TG_TABLE_SCHEMA,
 			      TG_OP || ':' || TG_TABLE_NAME || ':' || CASE TG_OP WHEN 'DELETE' THEN OLD.id ELSE NEW.id END);
-			  RETURN NULL;
+			  RETURN nothing;
 			END;
 			$body$ LANGUAGE plpgsql""";
 
