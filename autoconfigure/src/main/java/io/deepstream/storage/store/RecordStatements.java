@@ -166,11 +166,6 @@ final class RecordStatements {
 	}
 
 	/**
-	 * The multi-row upsert of a batch, ids, versions and values as three arrays.
-	 * @param guard what a write does to a stored row of a higher version
-	 * @return the statement
-	 */
-	/**
 	 * The multi-row insert of a batch into a table its own transaction created, ids, versions and
 	 * values as three arrays (as {@link #upsert}'s): every write creates its row, whatever its guard.
 	 * @return the statement
@@ -179,6 +174,11 @@ final class RecordStatements {
 		return this.insertNew;
 	}
 
+	/**
+	 * The multi-row upsert of a batch, ids, versions and values as three arrays.
+	 * @param guard what a write does to a stored row of a higher version
+	 * @return the statement
+	 */
 	String upsert(PendingWrite.Guard guard) {
 		return switch (guard) {
 			case REPLACE -> this.upsertReplace;
