@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Drains the {@link WriteBuffer}: every {@code writeInterval} it takes a batch from each table with
  * pending writes, and at once whenever a table has a full batch. Batches of different tables are
  * written concurrently on {@code flushThreads} threads, small ones {@linkplain #groups together} in
- * one transaction; a table never has two batches in flight.
+ * one transaction; a table never has two batches in flight. While every thread has a group waiting
+ * for it, it takes nothing more: the writes that arrive meanwhile join their tables' next batches.
  * {@link #close} keeps flushing until every accepted write is committed or has failed.
  * Its threads come from {@link Threads}: its own by default, or the application's.
  */
@@ -53,7 +55,7 @@ final class BatchFlusher {
 
 	private final FlushSignal signal;
 
-	private final BatchWriter writer;
+	private final Writer writer;
 
 	private final long intervalNanos;
 
@@ -63,11 +65,14 @@ final class BatchFlusher {
 
 	private final ExecutorService workers;
 
+	/** Groups handed to the writing threads that none of them has started yet. */
+	private final AtomicInteger waiting = new AtomicInteger();
+
 	private final Thread coordinator;
 
 	private volatile boolean closing;
 
-	BatchFlusher(WriteBuffer buffer, FlushSignal signal, BatchWriter writer, Duration writeInterval, int flushThreads,
+	BatchFlusher(WriteBuffer buffer, FlushSignal signal, Writer writer, Duration writeInterval, int flushThreads,
 			int maxBatchSize, Threads threads) {
 		this.buffer = buffer;
 		this.signal = signal;
@@ -107,6 +112,17 @@ final class BatchFlusher {
 				if (closingNow && this.buffer.isEmpty()) {
 					return;
 				}
+				if (!closingNow && this.waiting.get() >= this.flushThreads) {
+					// Every thread has a group waiting for it already: what is taken now would only wait
+					// in the queue, while the writes that arrive meanwhile would make batches of their own.
+					// Left in the buffer, they join their tables' next batches, taken when a thread is
+					// free (each finished batch raises the signal). With 1,000 tables and a full buffer,
+					// taking every table again as soon as its batch was done made 2,152 - 2,744 batches of
+					// 100,000 writes, each a statement that PostgreSQL parses and plans. A sweep that falls
+					// due meanwhile waits for a free thread too (so the wait here is not until it is due).
+					this.signal.await(this.intervalNanos);
+					continue;
+				}
 				long now = System.nanoTime();
 				boolean sweep = closingNow || this.flushRequested || now - nextSweep >= 0;
 				if (sweep) {
@@ -115,7 +131,11 @@ final class BatchFlusher {
 				}
 				List<TableBatch> batches = this.buffer.take(sweep);
 				for (List<TableBatch> group : groups(batches, this.maxBatchSize, this.flushThreads, this.writer::mayCreate)) {
-					this.workers.execute(() -> writeAndSettle(group));
+					this.waiting.incrementAndGet();
+					this.workers.execute(() -> {
+						this.waiting.decrementAndGet();
+						writeAndSettle(group);
+					});
 				}
 				if (batches.isEmpty()) {
 					this.signal.await(Math.max(0, nextSweep - System.nanoTime()));
@@ -251,6 +271,34 @@ final class BatchFlusher {
 			abandoned.forEach((write) -> write.fail(failure));
 		}
 		return drained;
+	}
+
+	/**
+	 * What writes the groups: {@link BatchWriter}.
+	 */
+	interface Writer {
+
+		/**
+		 * Writes one table's batch, retrying as needed, without settling its futures.
+		 * @param batch the batch
+		 * @return how it ended
+		 */
+		BatchOutcome write(TableBatch batch);
+
+		/**
+		 * Writes several tables' batches in one transaction, without settling their futures.
+		 * @param batches batches of different tables, in table order
+		 * @return their outcomes in the same order, or null if the transaction failed (nothing written)
+		 */
+		@Nullable List<BatchOutcome> writeTogether(List<TableBatch> batches);
+
+		/**
+		 * Whether a batch of the table may have to create it.
+		 * @param table a table name
+		 * @return true unless the table is known to exist
+		 */
+		boolean mayCreate(String table);
+
 	}
 
 	/**

@@ -33,7 +33,7 @@ import org.springframework.dao.DataAccessException;
  * table is created and the batch retried; transient failures are retried with capped exponential
  * backoff; only then do the writes' futures fail. Futures complete only after commit.
  */
-final class BatchWriter {
+final class BatchWriter implements BatchFlusher.Writer {
 
 	private static final Logger logger = LoggerFactory.getLogger(BatchWriter.class);
 
@@ -77,7 +77,8 @@ final class BatchWriter {
 	 * @param table a table name
 	 * @return true unless the table is known to exist
 	 */
-	boolean mayCreate(String table) {
+	@Override
+	public boolean mayCreate(String table) {
 		return !this.writtenTables.contains(table);
 	}
 
@@ -86,7 +87,8 @@ final class BatchWriter {
 	 * released the batch from the buffer.
 	 * @return the outcome: committed (with the conditional writes that did not apply), or failed
 	 */
-	BatchOutcome write(TableBatch batch) {
+	@Override
+	public BatchOutcome write(TableBatch batch) {
 		long start = System.nanoTime();
 		int retries = 0;
 		int creations = 0;
@@ -138,7 +140,8 @@ final class BatchWriter {
 	 * @param batches batches of different tables, in table order
 	 * @return the outcomes, in the order of the batches, or null if the transaction failed
 	 */
-	@Nullable List<BatchOutcome> writeTogether(List<TableBatch> batches) {
+	@Override
+	public @Nullable List<BatchOutcome> writeTogether(List<TableBatch> batches) {
 		long start = System.nanoTime();
 		List<Executed> executed = new ArrayList<>(batches.size());
 		try (Connection connection = this.dataSource.getConnection()) {

@@ -31,6 +31,17 @@ final class FlushSignal {
 		}
 	}
 
+	/** Whether a signal is raised that the flusher has not cleared yet. */
+	boolean isRaised() {
+		this.lock.lock();
+		try {
+			return this.signalled;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	/** Forgets earlier signals: the flusher is about to look at everything they were about. */
 	void clear() {
 		this.lock.lock();
