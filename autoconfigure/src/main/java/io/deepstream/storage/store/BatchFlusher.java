@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -63,10 +63,8 @@ final class BatchFlusher {
 
 	private final int flushThreads;
 
-	private final ExecutorService workers;
-
-	/** Groups handed to the writing threads that none of them has started yet. */
-	private final AtomicInteger waiting = new AtomicInteger();
+	/** The writing threads; the groups in its queue are those that none of them has started yet. */
+	private final ThreadPoolExecutor workers;
 
 	private final Thread coordinator;
 
@@ -80,7 +78,8 @@ final class BatchFlusher {
 		this.intervalNanos = writeInterval.toNanos();
 		this.maxBatchSize = maxBatchSize;
 		this.flushThreads = flushThreads;
-		this.workers = Executors.newFixedThreadPool(flushThreads, threads.writers());
+		this.workers = new ThreadPoolExecutor(flushThreads, flushThreads, 0, TimeUnit.MILLISECONDS,
+				new LinkedBlockingQueue<>(), threads.writers());
 		Thread thread = threads.coordinator().newThread(this::run);
 		if (thread == null) {
 			throw new IllegalStateException("The thread factory " + threads.coordinator() + " made no flusher thread");
@@ -112,7 +111,7 @@ final class BatchFlusher {
 				if (closingNow && this.buffer.isEmpty()) {
 					return;
 				}
-				if (!closingNow && this.waiting.get() >= this.flushThreads) {
+				if (!closingNow && this.workers.getQueue().size() >= this.flushThreads) {
 					// Every thread has a group waiting for it already: what is taken now would only wait
 					// in the queue, while the writes that arrive meanwhile would make batches of their own.
 					// Left in the buffer, they join their tables' next batches, taken when a thread is
@@ -131,11 +130,7 @@ final class BatchFlusher {
 				}
 				List<TableBatch> batches = this.buffer.take(sweep);
 				for (List<TableBatch> group : groups(batches, this.maxBatchSize, this.flushThreads, this.writer::mayCreate)) {
-					this.waiting.incrementAndGet();
-					this.workers.execute(() -> {
-						this.waiting.decrementAndGet();
-						writeAndSettle(group);
-					});
+					this.workers.execute(() -> writeAndSettle(group));
 				}
 				if (batches.isEmpty()) {
 					this.signal.await(Math.max(0, nextSweep - System.nanoTime()));
@@ -182,8 +177,8 @@ final class BatchFlusher {
 		for (TableBatch batch : sorted) {
 			writes += batch.size();
 		}
-		long share = (writes < MIN_WRITES_TO_SPREAD) ? Long.MAX_VALUE
-				: Math.max(MIN_WRITES_TO_SPREAD, (writes + flushThreads - 1) / flushThreads);
+		// a take of fewer writes than the least share never fills a group by it: one transaction
+		long share = Math.max(MIN_WRITES_TO_SPREAD, (writes + flushThreads - 1) / flushThreads);
 		List<List<TableBatch>> groups = new ArrayList<>();
 		List<TableBatch> group = new ArrayList<>();
 		int size = 0;
