@@ -41,8 +41,20 @@ final class WriteBuffer {
 	 */
 	private final Set<String> ready = new LinkedHashSet<>();
 
-	/** The latest uncommitted write per record, for reads; entries leave when their write is done. */
-	private final Map<RecordName, PendingWrite> visible = new ConcurrentHashMap<>();
+	/**
+	 * A buffer of up to this many writes has its read index sized for all of them at the start; a
+	 * larger one starts at this size and grows as a map does.
+	 */
+	private static final int MAX_PRESIZED_WRITES = 1 << 17;
+
+	/**
+	 * The latest uncommitted write per record, for reads; entries leave when their write is done.
+	 * Sized for a full buffer at the start (1 MB for the default 100,000 writes): growing it doubled
+	 * its table 14 times during a store's first burst, each time moving every entry, and that one
+	 * resizing loop cost a fresh JVM up to 1 s of C2 compilation, recompiled several times, at 1,000
+	 * tables 2.6 s a run.
+	 */
+	private final Map<RecordName, PendingWrite> visible;
 
 	private final int maxBatchSize;
 
@@ -67,6 +79,7 @@ final class WriteBuffer {
 		this.whenFull = whenFull;
 		this.fullTimeout = fullTimeout;
 		this.versionGuard = versionGuard;
+		this.visible = new ConcurrentHashMap<>(Math.min(maxBufferedWrites, MAX_PRESIZED_WRITES));
 	}
 
 	/**
@@ -270,12 +283,7 @@ final class WriteBuffer {
 				if (!sweep && !queue.backlog && queue.pending.size() < this.maxBatchSize) {
 					continue;
 				}
-				List<PendingWrite> writes = new ArrayList<>(Math.min(queue.pending.size(), this.maxBatchSize));
-				Iterator<PendingWrite> it = queue.pending.values().iterator();
-				while (it.hasNext() && writes.size() < this.maxBatchSize) {
-					writes.add(it.next());
-					it.remove();
-				}
+				List<PendingWrite> writes = queue.takePending(this.maxBatchSize);
 				queue.promoteSuccessors(writes);
 				queue.inFlight = true;
 				queue.backlog = false;
@@ -397,6 +405,26 @@ final class WriteBuffer {
 			else {
 				this.pending.put(id, write);
 			}
+		}
+
+		/**
+		 * Takes the first pending writes, in order, up to a batch. All of them, the usual case, are
+		 * copied out and the map cleared, rather than removed one by one: a batch of 5,000 writes was
+		 * 5,000 removals, each relinking its neighbours, in a loop that C2 compiled again and again.
+		 */
+		List<PendingWrite> takePending(int maxBatchSize) {
+			if (this.pending.size() <= maxBatchSize) {
+				List<PendingWrite> writes = new ArrayList<>(this.pending.values());
+				this.pending.clear();
+				return writes;
+			}
+			List<PendingWrite> writes = new ArrayList<>(maxBatchSize);
+			Iterator<PendingWrite> it = this.pending.values().iterator();
+			while (writes.size() < maxBatchSize) {
+				writes.add(it.next());
+				it.remove();
+			}
+			return writes;
 		}
 
 		/** After a batch was taken: the next write of each id it took, if any, is pending now. */
