@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.StringJoiner;
 
 import io.deepstream.storage.core.ChangeKind;
 import io.deepstream.storage.core.Identifiers;
@@ -128,14 +128,11 @@ public final class SchemaSql {
 	 * @return the DDL
 	 */
 	public static String createTable(String schema, String table, boolean useJsonb) {
-		return """
-				CREATE TABLE %s (
-				  id text NOT NULL,
-				  version int DEFAULT 0,
-				  val %s NOT NULL,
-				  CONSTRAINT %s PRIMARY KEY (id)
-				)""".formatted(Identifiers.qualify(schema, table), useJsonb ? "jsonb" : "text",
-				Identifiers.quote(primaryKeyName(table)));
+		// concatenated, not formatted: a store creating many tables runs this on every creation, and a
+		// Formatter parses its pattern with regular expressions each time
+		return "CREATE TABLE " + Identifiers.qualify(schema, table) + " (\n  id text NOT NULL,\n  version int DEFAULT 0,\n"
+				+ "  val " + (useJsonb ? "jsonb" : "text") + " NOT NULL,\n  CONSTRAINT "
+				+ Identifiers.quote(primaryKeyName(table)) + " PRIMARY KEY (id)\n)";
 	}
 
 	/**
@@ -189,7 +186,10 @@ public final class SchemaSql {
 		if (operations.isEmpty()) {
 			return null;
 		}
-		String events = operations.stream().map(ChangeKind::name).collect(Collectors.joining(" OR "));
+		StringJoiner events = new StringJoiner(" OR ");
+		for (ChangeKind operation : operations) {
+			events.add(operation.name());
+		}
 		return "CREATE TRIGGER " + Identifiers.quote(triggerName(schema, table)) + " AFTER " + events + " ON "
 				+ Identifiers.qualify(schema, table) + " FOR EACH ROW EXECUTE PROCEDURE "
 				+ Identifiers.qualify(schema, RECORD_CHANGE_FUNCTION) + "()";

@@ -136,13 +136,30 @@ final class RecordStatements {
 	}
 
 	/**
-	 * A template with its placeholders replaced, the table's quoted name last, so that a name which
-	 * contains a placeholder's text stays as it is. Plain replacement rather than
-	 * {@code String.format}: with many tables this runs often, and a {@code Formatter} parses its
-	 * pattern with regular expressions every time (at 1,000 tables C2 spent seconds compiling that).
+	 * A template with its placeholders replaced in one pass over the template, so that a table name
+	 * which contains a placeholder's text stays as it is. Neither {@code String.format}, whose
+	 * {@code Formatter} parses its pattern with regular expressions every time (at 1,000 tables C2
+	 * spent seconds compiling that), nor three {@code replace} calls, each scanning and copying the
+	 * whole text: a store expands every statement of each table it writes to, at 1,000 tables that
+	 * was 8% of the flush threads' time.
 	 */
 	private String expand(String template, String value, String version) {
-		return template.replace(VALUE, value).replace(VERSION, version).replace(TABLE, this.qualified);
+		StringBuilder sql = new StringBuilder(template.length() + 2 * this.qualified.length() + value.length()
+				+ version.length());
+		int from = 0;
+		for (int at = template.indexOf('{'); at >= 0; at = template.indexOf('{', from)) {
+			String replacement = template.startsWith(TABLE, at) ? this.qualified
+					: template.startsWith(VALUE, at) ? value : template.startsWith(VERSION, at) ? version : null;
+			if (replacement == null) {
+				// not a placeholder: kept as it is
+				sql.append(template, from, at + 1);
+				from = at + 1;
+				continue;
+			}
+			sql.append(template, from, at).append(replacement);
+			from = template.indexOf('}', at) + 1;
+		}
+		return sql.append(template, from, template.length()).toString();
 	}
 
 	/** The table's name, qualified and quoted, for messages and {@link #TABLE_EXISTS}. */

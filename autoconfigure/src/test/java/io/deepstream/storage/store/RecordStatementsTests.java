@@ -1,5 +1,8 @@
 package io.deepstream.storage.store;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +31,20 @@ class RecordStatementsTests {
 		assertThat(sql.conditionalUpsert()).contains("INSERT INTO " + qualified + " AS t")
 			.contains("UPDATE " + qualified + " AS t SET version = u.version, val = u.val ");
 		assertThat(sql.read()).isEqualTo("SELECT version, val::text FROM " + qualified + " WHERE id = ?");
+	}
+
+	@Test
+	void everyPlaceholderOfEveryStatementIsReplaced() {
+		for (boolean jsonb : new boolean[] { false, true }) {
+			RecordStatements sql = new RecordStatements("ds", "cars", jsonb);
+			List<String> statements = new ArrayList<>(List.of(sql.read(), sql.readMany(), sql.insertNew(),
+					sql.conditionalUpsert(), sql.lockRows(), sql.delete(), sql.isEmpty(), sql.lockTable(), sql.dropTable()));
+			for (PendingWrite.Guard guard : PendingWrite.Guard.values()) {
+				statements.add(sql.upsert(guard));
+			}
+			assertThat(statements).allSatisfy((statement) -> assertThat(statement).doesNotContain("{").doesNotContain("}")
+				.contains("\"ds\".\"cars\""));
+		}
 	}
 
 	@Test
