@@ -1,9 +1,6 @@
 package io.deepstream.storage.store;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.function.Function;
-import java.util.function.ToIntFunction;
 
 import org.jspecify.annotations.Nullable;
 import org.postgresql.util.PGBinaryObject;
@@ -59,30 +56,11 @@ final class ArrayParameter extends PGobject implements PGBinaryObject {
 	}
 
 	/**
-	 * A {@code text[]} of a property of each item.
-	 * @param items the items
-	 * @param property the string of an item, not null
+	 * An {@code int4[]} of the given numbers.
+	 * @param values the elements
 	 * @return the parameter
 	 */
-	static <T> ArrayParameter text(List<T> items, Function<T, String> property) {
-		String[] values = new String[items.size()];
-		for (int i = 0; i < values.length; i++) {
-			values[i] = property.apply(items.get(i));
-		}
-		return text(values);
-	}
-
-	/**
-	 * An {@code int4[]} of a property of each item.
-	 * @param items the items
-	 * @param property the number of an item
-	 * @return the parameter
-	 */
-	static <T> ArrayParameter int4(List<T> items, ToIntFunction<T> property) {
-		int[] values = new int[items.size()];
-		for (int i = 0; i < values.length; i++) {
-			values[i] = property.applyAsInt(items.get(i));
-		}
+	static ArrayParameter int4(int[] values) {
 		return new ArrayParameter("_int4", null, values, HEADER_BYTES + values.length * 8);
 	}
 

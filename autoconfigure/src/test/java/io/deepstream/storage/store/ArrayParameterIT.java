@@ -42,7 +42,7 @@ class ArrayParameterIT {
 		try (Connection connection = connect(binaryTransfer);
 				PreparedStatement query = connection
 					.prepareStatement("SELECT u::text FROM unnest(?::int4[]) WITH ORDINALITY AS t(u, n) ORDER BY n")) {
-			query.setObject(1, ArrayParameter.int4(numbers, Integer::intValue));
+			query.setObject(1, ArrayParameter.int4(numbers.stream().mapToInt(Integer::intValue).toArray()));
 			assertThat(strings(query)).containsExactlyElementsOf(numbers.stream().map(String::valueOf).toList());
 		}
 	}
