@@ -122,6 +122,7 @@ public final class StoreBenchmark {
 		summary.put("setPerSec", round.get("setPerSec"));
 		summary.put("getPerSec", round.get("getPerSec"));
 		summary.put("notifyP50", statistics(round, "notifyLatencyMs").get("p50"));
+		summary.put("cpuUsPerSet", round.get("cpuUsPerSet"));
 		summary.put("clientCpuMs", round.get("setClientCpuMsByThread"));
 		summary.put("schedule", round.get("setSchedule"));
 		summary.put("allocatedBytesPerSet", round.get("allocatedBytesPerSet"));

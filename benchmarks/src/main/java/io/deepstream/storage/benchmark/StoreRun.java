@@ -94,7 +94,8 @@ final class StoreRun {
 					result.put("setAllocatedKbByThread", setAllocatedByThread);
 					result.put("allocatedBytesPerSet", Math.round(setAllocatedByThread.values().stream().mapToLong(Long::longValue).sum() * 1024.0 / this.options.records()));
 					result.put("setServerCpuMs", setServerCpuMs);
-					result.put("cpuUsPerSet", cpuPerSet(setCpuNanos / 1e6, setServerCpuMs));
+					result.put("cpuUsPerSet", cpuPerSet(setCpuNanos / 1e6, setServerCpuMs,
+							setCpuByThread.getOrDefault(ThreadCpu.MEASUREMENT, 0L)));
 					result.put("batches", batches.summary());
 					result.put("loadAverage", loadAverage);
 					if (announcer != null) {
@@ -146,11 +147,13 @@ final class StoreRun {
 	 * CPU microseconds per record, of this JVM and of its server backends: on a shared machine a steadier
 	 * measure than throughput.
 	 */
-	private Map<String, Object> cpuPerSet(double clientMs, @Nullable Long serverMs) {
+	private Map<String, Object> cpuPerSet(double clientMs, @Nullable Long serverMs, long measurementMs) {
 		Map<String, Object> perSet = new LinkedHashMap<>();
 		double records = this.options.records();
 		perSet.put("client", Math.round(clientMs * 1000 / records * 10) / 10.0);
 		perSet.put("server", (serverMs != null) ? Math.round(serverMs * 1000 / records * 10) / 10.0 : null);
+		// the client without the benchmark's own samplers, which an application does not run
+		perSet.put("clientWithoutMeasurement", Math.round((clientMs - measurementMs) * 1000 / records * 10) / 10.0);
 		return perSet;
 	}
 

@@ -43,6 +43,9 @@ final class ThreadCpu {
 		return ticks;
 	}
 
+	/** The kind of the benchmark's own sampling threads. */
+	static final String MEASUREMENT = "measurement";
+
 	/** The kind of a thread, by its name as Linux or Java gives it. */
 	static String kind(String threadName) {
 		if (threadName.startsWith("C2 ") || threadName.startsWith("C1 ")) {
@@ -65,6 +68,10 @@ final class ThreadCpu {
 		if (threadName.startsWith("HttpClient-")) {
 			// the JDK HttpClient's selector manager and its executor's threads
 			return "http";
+		}
+		if (threadName.startsWith("benchmark-memor") || threadName.startsWith("benchmark-serve")) {
+			// the benchmark's own samplers (MemoryWatch, ServerCpu): what it costs to measure, not the store
+			return MEASUREMENT;
 		}
 		if (threadName.equals("java") || threadName.equals("main")) {
 			return "main";
