@@ -338,23 +338,12 @@ final class BatchWriter implements BatchFlusher.Writer {
 	private Map<PendingWrite, StoredRecord> writeConditionally(Connection connection, RecordStatements sql,
 			List<PendingWrite> conditionals) throws SQLException {
 		Set<String> applied = new HashSet<>();
-		int n = conditionals.size();
-		String[] ids = new String[n];
-		int[] expected = new int[n];
-		int[] versions = new int[n];
-		String[] values = new String[n];
-		for (int i = 0; i < n; i++) {
-			PendingWrite write = conditionals.get(i);
-			ids[i] = write.id();
-			expected[i] = write.expected();
-			versions[i] = write.version();
-			values[i] = write.json();
-		}
+		Columns columns = Columns.of(conditionals);
 		try (PreparedStatement statement = connection.prepareStatement(sql.conditionalUpsert())) {
-			statement.setObject(1, ArrayParameter.text(ids));
-			statement.setObject(2, ArrayParameter.int4(expected));
-			statement.setObject(3, ArrayParameter.int4(versions));
-			statement.setObject(4, ArrayParameter.text(values));
+			statement.setObject(1, ArrayParameter.text(columns.ids()));
+			statement.setObject(2, ArrayParameter.int4(columns.expected()));
+			statement.setObject(3, ArrayParameter.int4(columns.versions()));
+			statement.setObject(4, ArrayParameter.text(columns.values()));
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
 					applied.add(rs.getString(1));
@@ -400,29 +389,39 @@ final class BatchWriter implements BatchFlusher.Writer {
 		}
 	}
 
-	/**
-	 * Runs a multi-row upsert (or insert) of the writes. Their columns are gathered in one loop over
-	 * plain arrays: three generic loops, one per column through a method reference, were compiled by
-	 * C2 over and over (7 times within a fresh JVM's first measured burst), as each caller's lambdas
-	 * and lists broke what the last compilation had assumed.
-	 */
+	/** Runs a multi-row upsert (or insert) of the writes. */
 	private void upsert(Connection connection, String sql, List<PendingWrite> upserts) throws SQLException {
-		int n = upserts.size();
-		String[] ids = new String[n];
-		int[] versions = new int[n];
-		String[] values = new String[n];
-		for (int i = 0; i < n; i++) {
-			PendingWrite write = upserts.get(i);
-			ids[i] = write.id();
-			versions[i] = write.version();
-			values[i] = write.json();
-		}
+		Columns columns = Columns.of(upserts);
 		try (PreparedStatement statement = connection.prepareStatement(sql)) {
-			statement.setObject(1, ArrayParameter.text(ids));
-			statement.setObject(2, ArrayParameter.int4(versions));
-			statement.setObject(3, ArrayParameter.text(values));
+			statement.setObject(1, ArrayParameter.text(columns.ids()));
+			statement.setObject(2, ArrayParameter.int4(columns.versions()));
+			statement.setObject(3, ArrayParameter.text(columns.values()));
 			statement.executeUpdate();
 		}
+	}
+
+	/**
+	 * A batch's writes as columns, for a statement's array parameters, gathered in one loop over plain
+	 * arrays: three generic loops, one per column through a method reference, were compiled by C2 over
+	 * and over (7 times within a fresh JVM's first measured burst), as each caller's lambdas and lists
+	 * broke what the last compilation had assumed.
+	 */
+	private record Columns(String[] ids, int[] expected, int[] versions, String[] values) {
+
+		/** The columns of writes that are not deletes (every one has a value). */
+		static Columns of(List<PendingWrite> writes) {
+			int n = writes.size();
+			Columns columns = new Columns(new String[n], new int[n], new int[n], new String[n]);
+			for (int i = 0; i < n; i++) {
+				PendingWrite write = writes.get(i);
+				columns.ids[i] = write.id();
+				columns.expected[i] = write.expected();
+				columns.versions[i] = write.version();
+				columns.values[i] = write.json();
+			}
+			return columns;
+		}
+
 	}
 
 	/** @return whether the table may be empty now (checked inside the transaction, so cheaply) */
