@@ -52,7 +52,8 @@ public record RecordName(String table, String id) {
 			throw new InvalidRecordException("Invalid record name '" + Identifiers.printable(name) + "': the id "
 					+ Identifiers.unpairedSurrogateProblem(id, surrogate));
 		}
-		int idBytes = Identifiers.utf8Length(id);
+		// a char takes at most 3 bytes of UTF-8 (a surrogate pair 4 for its 2): most ids need no count
+		int idBytes = (id.length() <= MAX_ID_BYTES / 3) ? 0 : Identifiers.utf8Length(id);
 		if (idBytes > MAX_ID_BYTES) {
 			throw new InvalidRecordException("Invalid record name '" + Identifiers.printable(name) + "': the id is "
 					+ idBytes + " bytes of UTF-8, PostgreSQL's primary key holds at most " + MAX_ID_BYTES + " (shorten the id)");

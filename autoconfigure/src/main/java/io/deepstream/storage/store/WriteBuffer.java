@@ -105,17 +105,21 @@ final class WriteBuffer {
 			PendingWrite last = queue.last(recordName.id());
 			PendingWrite merged = (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
 			if (merged == null) {
+				boolean waited;
 				try {
-					awaitRoom();
+					waited = awaitRoom();
 				}
 				catch (RuntimeException | InterruptedException ex) {
 					forgetIfUnused(recordName.table(), queue);
 					throw ex;
 				}
-				// waiting released the lock: a batch that finished meanwhile may have removed the queue
-				queue = queueOf(recordName.table());
-				last = queue.last(recordName.id());
-				merged = (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
+				if (waited) {
+					// waiting released the lock: a batch that finished meanwhile may have removed the
+					// queue, and another write to the record may have come in
+					queue = queueOf(recordName.table());
+					last = queue.last(recordName.id());
+					merged = (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
+				}
 			}
 			PendingWrite next;
 			if (merged != null && last != null) {
@@ -160,9 +164,13 @@ final class WriteBuffer {
 		}
 	}
 
-	private void awaitRoom() throws InterruptedException {
+	/**
+	 * Returns at once while the buffer has room; otherwise waits for it, releasing the lock meanwhile.
+	 * @return whether it waited (and released the lock)
+	 */
+	private boolean awaitRoom() throws InterruptedException {
 		if (this.uncommitted < this.maxBufferedWrites) {
-			return;
+			return false;
 		}
 		if (this.whenFull == WhenBufferFull.FAIL) {
 			throw full();
@@ -177,6 +185,7 @@ final class WriteBuffer {
 			nanos = this.roomAvailable.awaitNanos(nanos);
 			requireOpen();
 		}
+		return true;
 	}
 
 	private void requireOpen() {

@@ -39,6 +39,16 @@ class RecordNameTests {
 		String accented = "é".repeat(RecordName.MAX_ID_BYTES / 2);
 		assertThat(RecordName.parse("t/" + accented, "default").id()).isEqualTo(accented);
 		assertThatIllegalArgumentException().isThrownBy(() -> RecordName.parse("t/" + accented + "é", "default"));
+		// 3-byte characters: 897 of them (2,691 bytes) are short enough not to be counted, 898 are counted
+		String euros = "€".repeat(RecordName.MAX_ID_BYTES / 3);
+		assertThat(RecordName.parse("t/" + euros, "default").id()).isEqualTo(euros);
+		assertThatIllegalArgumentException().isThrownBy(() -> RecordName.parse("t/" + euros + "€", "default"))
+			.withMessageContaining("2694 bytes");
+		// a surrogate pair is 2 chars and 4 bytes
+		String emoji = "\uD83D\uDE00".repeat(RecordName.MAX_ID_BYTES / 4);
+		assertThat(RecordName.parse("t/" + emoji, "default").id()).isEqualTo(emoji);
+		assertThatIllegalArgumentException().isThrownBy(() -> RecordName.parse("t/" + emoji + "\uD83D\uDE00", "default"))
+			.withMessageContaining("2696 bytes");
 		// the longest record name still makes a notification payload PostgreSQL accepts
 		assertThat("UPDATE:".length() + Identifiers.MAX_BYTES + 1 + RecordName.MAX_ID_BYTES)
 			.isLessThanOrEqualTo(RecordName.MAX_PAYLOAD_BYTES);

@@ -3,6 +3,7 @@ package io.deepstream.storage.store;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.deepstream.storage.core.RecordName;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class WriteBufferTests {
 
@@ -163,6 +165,31 @@ class WriteBufferTests {
 		// nothing of the refused write is left to take, and its record is not readable
 		assertThat(this.buffer.visible(new RecordName("t", "e"))).isNull();
 		assertThat(this.buffer.take(true)).extracting(TableBatch::table).containsExactlyInAnyOrder("ta", "tb", "tc", "td");
+	}
+
+	@Test
+	void aWriterThatWaitedForRoomQueuesItsWriteWhereTheNextTakeFindsIt() throws Exception {
+		WriteBuffer blocking = new WriteBuffer(new FlushSignal(), 3, 1, WhenBufferFull.BLOCK, Duration.ofSeconds(30), false);
+		blocking.add(new RecordName("t", "a"), PendingWrite.upsert("a", 1, "1"));
+		TableBatch inFlight = blocking.take(true).get(0);
+		CompletableFuture<CompletableFuture<Void>> waiting = new CompletableFuture<>();
+		Thread writer = new Thread(() -> {
+			try {
+				waiting.complete(blocking.add(new RecordName("t", "b"), PendingWrite.upsert("b", 1, "1")));
+			}
+			catch (Throwable ex) {
+				waiting.completeExceptionally(ex);
+			}
+		});
+		writer.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> writer.getState() == Thread.State.TIMED_WAITING);
+		assertThat(waiting).isNotDone();
+		// the batch in flight was the table's only write: done() drops the table's queue while b waits
+		blocking.done(inFlight);
+		assertThat(waiting.get(10, TimeUnit.SECONDS)).isNotDone();
+		assertThat(blocking.take(true)).singleElement()
+			.satisfies((batch) -> assertThat(batch.writes()).extracting(PendingWrite::id).containsExactly("b"));
+		assertThat(blocking.visible(new RecordName("t", "b"))).isNotNull();
 	}
 
 	@Test
