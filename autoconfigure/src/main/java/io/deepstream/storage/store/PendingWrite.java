@@ -69,9 +69,6 @@ final class PendingWrite {
 	 */
 	private int callers;
 
-	/** The record name under which the buffer made this write visible to reads; set when it is buffered. */
-	private @Nullable RecordName recordName;
-
 	private boolean settled;
 
 	private @Nullable Throwable failure;
@@ -206,18 +203,9 @@ final class PendingWrite {
 		return this.version;
 	}
 
-	/**
-	 * Remembers the record name this write is buffered under, so that the buffer removes it from its
-	 * read index with the very instance it was put with (no new one, and an identity match).
-	 */
-	void bufferedAs(RecordName recordName) {
-		this.recordName = recordName;
-	}
-
-	/** The record name this write was buffered under (see {@link #bufferedAs}), or one made from the table. */
+	/** The name of this write's record, in the given table. */
 	RecordName recordName(String table) {
-		RecordName buffered = this.recordName;
-		return (buffered != null) ? buffered : new RecordName(table, this.id);
+		return new RecordName(table, this.id);
 	}
 
 	/** The JSON text, or null for a delete. */

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.deepstream.storage.core.RecordName;
@@ -41,21 +41,6 @@ final class WriteBuffer {
 	 */
 	private final Set<String> ready = new LinkedHashSet<>();
 
-	/**
-	 * A buffer of up to this many writes has its read index sized for all of them at the start; a
-	 * larger one starts at this size and grows as a map does.
-	 */
-	private static final int MAX_PRESIZED_WRITES = 1 << 17;
-
-	/**
-	 * The latest uncommitted write per record, for reads; entries leave when their write is done.
-	 * Sized for a full buffer at the start (1 MB for the default 100,000 writes): growing it doubled
-	 * its table 14 times during a store's first burst, each time moving every entry, and that one
-	 * resizing loop cost a fresh JVM up to 1 s of C2 compilation, recompiled several times, at 1,000
-	 * tables 2.6 s a run.
-	 */
-	private final Map<RecordName, PendingWrite> visible;
-
 	private final int maxBatchSize;
 
 	private final int maxBufferedWrites;
@@ -79,7 +64,6 @@ final class WriteBuffer {
 		this.whenFull = whenFull;
 		this.fullTimeout = fullTimeout;
 		this.versionGuard = versionGuard;
-		this.visible = new ConcurrentHashMap<>(Math.min(maxBufferedWrites, MAX_PRESIZED_WRITES));
 	}
 
 	/**
@@ -134,8 +118,6 @@ final class WriteBuffer {
 				this.uncommitted++;
 				queue.append(recordName.id(), next, last != null);
 			}
-			next.bufferedAs(recordName);
-			this.visible.put(recordName, next);
 			CompletableFuture<Void> future = next.addWaiter();
 			if (queue.pending.size() >= this.maxBatchSize) {
 				this.ready.add(recordName.table());
@@ -214,14 +196,10 @@ final class WriteBuffer {
 		this.lock.lock();
 		try {
 			List<PendingWrite> abandoned = new ArrayList<>();
-			for (Map.Entry<String, TableQueue> entry : this.queues.entrySet()) {
-				TableQueue queue = entry.getValue();
+			for (TableQueue queue : this.queues.values()) {
 				List<PendingWrite> queued = new ArrayList<>(queue.pending.values());
 				queue.later.values().forEach(queued::addAll);
-				for (PendingWrite write : queued) {
-					abandoned.add(write);
-					this.visible.remove(write.recordName(entry.getKey()), write);
-				}
+				abandoned.addAll(queued);
 				this.uncommitted -= queued.size();
 				queue.pending.clear();
 				queue.later.clear();
@@ -248,9 +226,9 @@ final class WriteBuffer {
 	List<CompletableFuture<Void>> waitForAccepted() {
 		this.lock.lock();
 		try {
-			List<CompletableFuture<Void>> futures = new ArrayList<>(this.visible.size());
-			for (PendingWrite write : this.visible.values()) {
-				futures.add(write.whenSettled());
+			List<CompletableFuture<Void>> futures = new ArrayList<>(this.uncommitted);
+			for (TableQueue queue : this.queues.values()) {
+				queue.forEachNewest((write) -> futures.add(write.whenSettled()));
 			}
 			return futures;
 		}
@@ -259,9 +237,22 @@ final class WriteBuffer {
 		}
 	}
 
-	/** The latest uncommitted write of a record, if any. */
+	/**
+	 * The latest uncommitted write of a record, if any: queued behind another, pending, or in flight.
+	 * Looked up in its table's queue, under the buffer's lock, rather than in a concurrent index of
+	 * every buffered write: such an index cost each write an insertion on the caller's thread and a
+	 * removal on the flush thread (a quarter of that thread's CPU once the JIT had settled), while a
+	 * read that finds nothing here goes on to PostgreSQL, which costs far more than the lock.
+	 */
 	@Nullable PendingWrite visible(RecordName recordName) {
-		return this.visible.get(recordName);
+		this.lock.lock();
+		try {
+			TableQueue queue = this.queues.get(recordName.table());
+			return (queue != null) ? queue.newest(recordName.id()) : null;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/**
@@ -294,7 +285,6 @@ final class WriteBuffer {
 				}
 				List<PendingWrite> writes = queue.takePending(this.maxBatchSize);
 				queue.promoteSuccessors(writes);
-				queue.inFlight = true;
 				queue.backlog = false;
 				// What this sweep found but could not take (beyond a batch, or chained behind a write of
 				// it) missed it too.
@@ -312,17 +302,6 @@ final class WriteBuffer {
 	}
 
 	/**
-	 * Stops answering reads with a batch's writes: before its futures fail, so that a caller who saw
-	 * the failure does not read the value that was never written. Outside the lock: a conditional
-	 * remove leaves a newer write of the same record in place.
-	 */
-	private void hide(TableBatch batch) {
-		for (PendingWrite write : batch.writes()) {
-			this.visible.remove(write.recordName(batch.table()), write);
-		}
-	}
-
-	/**
 	 * Marks a batch finished (committed or failed): its writes stop being visible to reads and free
 	 * their room. Writes to the table that missed a sweep (an interval's flush, {@code flushNow}) while
 	 * the batch was in flight have waited for longer than the interval, so they are taken next: under
@@ -330,15 +309,14 @@ final class WriteBuffer {
 	 * up meanwhile but missed no sweep wait for the next one, as any write does: a steady load that the
 	 * flusher keeps up with is written once per interval in a few large transactions, not in a stream
 	 * of small ones right after each commit. The caller completes the futures afterwards, outside the
-	 * lock.
+	 * lock: a caller who saw a write fail does not read the value that was never written.
 	 */
 	void done(TableBatch batch) {
-		hide(batch);
 		this.lock.lock();
 		try {
 			TableQueue queue = this.queues.get(batch.table());
 			if (queue != null) {
-				queue.inFlight = false;
+				queue.landed();
 				if (queue.pending.isEmpty()) {
 					this.queues.remove(batch.table());
 					this.ready.remove(batch.table());
@@ -375,7 +353,14 @@ final class WriteBuffer {
 	private static final class TableQueue {
 
 		/** At most one write per id: the next batch is taken from here. */
-		private final LinkedHashMap<String, PendingWrite> pending = new LinkedHashMap<>();
+		private LinkedHashMap<String, PendingWrite> pending = new LinkedHashMap<>();
+
+		/**
+		 * The writes of the batch in flight, by id, for reads; empty when none is. The map of a batch
+		 * taken whole is the pending map itself, and this one, cleared, becomes the next pending map:
+		 * both keep their capacity, so that neither grows again with every batch.
+		 */
+		private LinkedHashMap<String, PendingWrite> inFlightWrites = new LinkedHashMap<>();
 
 		/**
 		 * Writes that must go in a later batch than the pending write of their id, in order. An id has
@@ -391,9 +376,29 @@ final class WriteBuffer {
 		/** Whether a sweep passed this table over while its batch was in flight. */
 		private boolean missedSweep;
 
+		/** The latest queued write of an id (behind another, or pending), which a new write follows. */
 		@Nullable PendingWrite last(String id) {
 			ArrayDeque<PendingWrite> chain = this.later.get(id);
 			return (chain != null) ? chain.peekLast() : this.pending.get(id);
+		}
+
+		/** The latest write of an id not yet done: queued, or else in flight. */
+		@Nullable PendingWrite newest(String id) {
+			PendingWrite queued = last(id);
+			return (queued != null) ? queued : this.inFlightWrites.get(id);
+		}
+
+		/** Hands every id's latest write not yet done to the action. */
+		void forEachNewest(Consumer<PendingWrite> action) {
+			for (PendingWrite write : this.inFlightWrites.values()) {
+				if (!this.pending.containsKey(write.id())) {
+					action.accept(write);
+				}
+			}
+			for (Map.Entry<String, PendingWrite> entry : this.pending.entrySet()) {
+				ArrayDeque<PendingWrite> chain = this.later.get(entry.getKey());
+				action.accept((chain != null) ? chain.getLast() : entry.getValue());
+			}
 		}
 
 		void replaceLast(String id, PendingWrite write) {
@@ -417,23 +422,51 @@ final class WriteBuffer {
 		}
 
 		/**
-		 * Takes the first pending writes, in order, up to a batch. All of them, the usual case, are
-		 * copied out and the map cleared, rather than removed one by one: a batch of 5,000 writes was
-		 * 5,000 removals, each relinking its neighbours, in a loop that C2 compiled again and again.
+		 * Takes the first pending writes, in order, up to a batch, and puts them in flight. The pending
+		 * map becomes the batch's map, and the empty one of the last batch takes the pending writes, so
+		 * that only what is beyond a batch moves, from one map to the other: rather than removing 5,000
+		 * writes one by one (each removal relinks its neighbours, in a loop that C2 compiled again and
+		 * again) or, in a read index of their own, inserting and removing every write. After a long
+		 * backlog, the batch moves instead, if it is the smaller part.
 		 */
 		List<PendingWrite> takePending(int maxBatchSize) {
-			if (this.pending.size() <= maxBatchSize) {
-				List<PendingWrite> writes = new ArrayList<>(this.pending.values());
-				this.pending.clear();
-				return writes;
+			this.inFlight = true;
+			LinkedHashMap<String, PendingWrite> taken = this.pending;
+			this.pending = this.inFlightWrites;
+			this.inFlightWrites = taken;
+			int beyond = taken.size() - maxBatchSize;
+			if (beyond <= 0) {
+				return new ArrayList<>(taken.values());
 			}
 			List<PendingWrite> writes = new ArrayList<>(maxBatchSize);
-			Iterator<PendingWrite> it = this.pending.values().iterator();
+			if (beyond <= maxBatchSize) {
+				Iterator<PendingWrite> it = taken.values().iterator();
+				while (writes.size() < maxBatchSize) {
+					writes.add(it.next());
+				}
+				while (it.hasNext()) {
+					PendingWrite write = it.next();
+					it.remove();
+					this.pending.put(write.id(), write);
+				}
+				return writes;
+			}
+			this.inFlightWrites = this.pending;
+			this.pending = taken;
+			Iterator<PendingWrite> it = taken.values().iterator();
 			while (writes.size() < maxBatchSize) {
-				writes.add(it.next());
+				PendingWrite write = it.next();
 				it.remove();
+				writes.add(write);
+				this.inFlightWrites.put(write.id(), write);
 			}
 			return writes;
+		}
+
+		/** The batch in flight is done: its writes are no longer read from here. */
+		void landed() {
+			this.inFlight = false;
+			this.inFlightWrites.clear();
 		}
 
 		/** After a batch was taken: the next write of each id it took, if any, is pending now. */

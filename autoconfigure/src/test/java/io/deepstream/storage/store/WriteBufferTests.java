@@ -1,6 +1,7 @@
 package io.deepstream.storage.store;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +119,76 @@ class WriteBufferTests {
 		this.buffer.done(second);
 		assertThat(this.buffer.visible(recordName)).isNull();
 		assertThat(this.buffer.isEmpty()).isTrue();
+	}
+
+	@Test
+	void writesInFlightStayReadableUntilTheirBatchIsDone() throws Exception {
+		WriteBuffer small = new WriteBuffer(new FlushSignal(), 2, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
+		for (String id : List.of("a", "b", "c")) {
+			small.add(new RecordName("t", id), PendingWrite.upsert(id, 1, id));
+		}
+		TableBatch first = small.take(true).get(0);
+		assertThat(first.writes()).extracting(PendingWrite::id).containsExactly("a", "b");
+		small.add(new RecordName("t", "b"), PendingWrite.upsert("b", 2, "b2"));
+		assertThat(small.visible(new RecordName("t", "a")).json()).as("in flight").isEqualTo("a");
+		assertThat(small.visible(new RecordName("t", "b")).json()).as("queued behind its write in flight").isEqualTo("b2");
+		assertThat(small.visible(new RecordName("t", "c")).json()).as("left over from the batch").isEqualTo("c");
+		first.writes().forEach(PendingWrite::complete);
+		small.done(first);
+		assertThat(small.visible(new RecordName("t", "a"))).isNull();
+		assertThat(small.visible(new RecordName("t", "b")).json()).isEqualTo("b2");
+		TableBatch second = small.take(true).get(0);
+		assertThat(second.writes()).extracting(PendingWrite::json).containsExactly("c", "b2");
+		assertThat(small.visible(new RecordName("t", "c")).json()).as("in flight, taken whole").isEqualTo("c");
+		small.add(new RecordName("t", "d"), PendingWrite.upsert("d", 1, "d"));
+		second.writes().forEach(PendingWrite::complete);
+		small.done(second);
+		assertThat(small.visible(new RecordName("t", "c"))).isNull();
+		assertThat(small.visible(new RecordName("t", "b"))).isNull();
+		// the map that held the first batch now holds the pending writes, and nothing of that batch
+		assertThat(small.take(true)).singleElement()
+			.satisfies((batch) -> assertThat(batch.writes()).extracting(PendingWrite::id).containsExactly("d"));
+		assertThat(small.visible(new RecordName("t", "d"))).isNotNull();
+	}
+
+	@Test
+	void aLongBacklogIsTakenInOrderABatchAtATimeAndStaysReadable() throws Exception {
+		WriteBuffer small = new WriteBuffer(new FlushSignal(), 2, 10, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
+		List<String> ids = List.of("a", "b", "c", "d", "e", "f", "g");
+		for (String id : ids) {
+			small.add(new RecordName("t", id), PendingWrite.upsert(id, 1, id));
+		}
+		List<String> taken = new ArrayList<>();
+		for (List<TableBatch> batches = small.take(true); !batches.isEmpty(); batches = small.take(true)) {
+			TableBatch batch = batches.get(0);
+			assertThat(batch.size()).isLessThanOrEqualTo(2);
+			for (String id : ids) {
+				assertThat(small.visible(new RecordName("t", id)) != null).as("%s readable until its batch is done", id)
+					.isEqualTo(!taken.contains(id));
+			}
+			batch.writes().forEach((write) -> taken.add(write.id()));
+			batch.writes().forEach(PendingWrite::complete);
+			small.done(batch);
+		}
+		assertThat(taken).containsExactlyElementsOf(ids);
+		assertThat(small.isEmpty()).isTrue();
+	}
+
+	@Test
+	void flushWaitsForTheNewestWriteOfEachRecordWhetherQueuedOrInFlight() throws Exception {
+		this.buffer.add(new RecordName("t", "a"), PendingWrite.upsert("a", 1, "1"));
+		this.buffer.add(new RecordName("t", "b"), PendingWrite.upsert("b", 1, "1"));
+		TableBatch first = this.buffer.take(true).get(0);
+		this.buffer.add(new RecordName("t", "a"), PendingWrite.upsert("a", 2, "2"));
+		List<CompletableFuture<Void>> flushed = this.buffer.waitForAccepted();
+		assertThat(flushed).as("b in flight, and a's newer write only").hasSize(2);
+		first.writes().forEach(PendingWrite::complete);
+		this.buffer.done(first);
+		assertThat(flushed).as("a's newer write is still queued").anySatisfy((future) -> assertThat(future).isNotDone());
+		TableBatch second = this.buffer.take(true).get(0);
+		second.writes().forEach(PendingWrite::complete);
+		this.buffer.done(second);
+		assertThat(flushed).allSatisfy((future) -> assertThat(future).isCompleted());
 	}
 
 	@Test
