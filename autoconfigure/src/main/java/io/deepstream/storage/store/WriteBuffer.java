@@ -424,41 +424,36 @@ final class WriteBuffer {
 		/**
 		 * Takes the first pending writes, in order, up to a batch, and puts them in flight. The pending
 		 * map becomes the batch's map, and the empty one of the last batch takes the pending writes, so
-		 * that only what is beyond a batch moves, from one map to the other: rather than removing 5,000
-		 * writes one by one (each removal relinks its neighbours, in a loop that C2 compiled again and
-		 * again) or, in a read index of their own, inserting and removing every write. After a long
-		 * backlog, the batch moves instead, if it is the smaller part.
+		 * that only what lies beyond the batch moves, from one map to the other: rather than removing
+		 * 5,000 writes one by one (each removal relinks its neighbours, in a loop that C2 compiled again
+		 * and again) or, in a read index of their own, inserting and removing every write. After a long
+		 * backlog the batch is the smaller part, and moves instead.
 		 */
 		List<PendingWrite> takePending(int maxBatchSize) {
 			this.inFlight = true;
-			LinkedHashMap<String, PendingWrite> taken = this.pending;
-			this.pending = this.inFlightWrites;
-			this.inFlightWrites = taken;
-			int beyond = taken.size() - maxBatchSize;
-			if (beyond <= 0) {
-				return new ArrayList<>(taken.values());
-			}
-			List<PendingWrite> writes = new ArrayList<>(maxBatchSize);
-			if (beyond <= maxBatchSize) {
-				Iterator<PendingWrite> it = taken.values().iterator();
+			List<PendingWrite> writes = new ArrayList<>(Math.min(this.pending.size(), maxBatchSize));
+			if (this.pending.size() - maxBatchSize > maxBatchSize) {
+				Iterator<PendingWrite> it = this.pending.values().iterator();
 				while (writes.size() < maxBatchSize) {
-					writes.add(it.next());
-				}
-				while (it.hasNext()) {
 					PendingWrite write = it.next();
 					it.remove();
-					this.pending.put(write.id(), write);
+					writes.add(write);
+					this.inFlightWrites.put(write.id(), write);
 				}
 				return writes;
 			}
-			this.inFlightWrites = this.pending;
-			this.pending = taken;
+			LinkedHashMap<String, PendingWrite> taken = this.pending;
+			this.pending = this.inFlightWrites;
+			this.inFlightWrites = taken;
 			Iterator<PendingWrite> it = taken.values().iterator();
-			while (writes.size() < maxBatchSize) {
+			while (writes.size() < maxBatchSize && it.hasNext()) {
+				writes.add(it.next());
+			}
+			// what lies beyond the batch stays pending
+			while (it.hasNext()) {
 				PendingWrite write = it.next();
 				it.remove();
-				writes.add(write);
-				this.inFlightWrites.put(write.id(), write);
+				this.pending.put(write.id(), write);
 			}
 			return writes;
 		}
