@@ -1,8 +1,7 @@
 package io.deepstream.storage.event;
 
-import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -79,12 +78,16 @@ public class NotificationEventBridge implements SmartLifecycle, AutoCloseable {
 		synchronized (this) {
 			this.listener.removeMissedNotificationsCallback(this.missedCallback);
 			this.listener.onMissedNotifications(this.missedCallback);
-			List<CompletableFuture<Void>> futures = new ArrayList<>();
-			for (String schema : this.schemas) {
-				futures.add(this.listener.subscribe(this.notificationCallback, schema));
+			// Combined from the listener's own futures rather than with allOf, whose plain future would
+			// lose their guard: waiting on it before the listener is started must fail, not hang.
+			Iterator<String> schemas = this.schemas.iterator(); // never empty
+			CompletableFuture<Void> all = this.listener.subscribe(this.notificationCallback, schemas.next());
+			while (schemas.hasNext()) {
+				all = all.thenCombine(this.listener.subscribe(this.notificationCallback, schemas.next()),
+						(first, second) -> null);
 			}
 			this.running = true;
-			return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+			return all;
 		}
 	}
 

@@ -97,7 +97,8 @@ final class ListenerLoop implements Runnable {
 		try {
 			opened = ListenerSession.open(this.connectionFactory, this.options);
 		}
-		catch (SQLException | RuntimeException ex) {
+		catch (Exception ex) {
+			// SQLException, or anything else a driver or connection factory throws, declared or not
 			if (!this.stopping) {
 				this.outages.connectFailed(ex);
 				pause(this.backoff.next());
@@ -120,7 +121,9 @@ final class ListenerLoop implements Runnable {
 			established = true;
 			poll(opened);
 		}
-		catch (SQLException | RuntimeException ex) {
+		catch (Exception ex) {
+			// a session that failed in any way is over: the loop opens a new one (the callbacks' own
+			// failures never get here, the dispatcher logs them)
 			failure = ex;
 		}
 		finally {

@@ -31,7 +31,10 @@ import static io.deepstream.storage.core.OptionChecks.requireWholeMillis;
  * @param validationTimeout how long the validation round trip, and any other statement of the
  * listener ({@code LISTEN}, {@code UNLISTEN}), may take (default 2 s)
  * @param reconnectInitialBackoff pause after the first failed reconnect attempt; doubled after each
- * further failure (default 100 ms). The first attempt after a loss is made at once.
+ * further failure (default 100 ms). The first attempt after losing a connection that had lived at
+ * least {@code validationInterval} is made at once, and the pauses start again from this one; a
+ * connection lost sooner counts as one more failure, so that a server that accepts connections and
+ * drops them at once is not hammered.
  * @param reconnectMaxBackoff the longest pause between reconnect attempts (default 30 s)
  * @param stopTimeout how long {@code stop()} waits for the listener thread to end (default 5 s)
  */

@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import io.deepstream.storage.core.CallbackFailures;
 import io.deepstream.storage.core.NotificationSwitches;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGNotification;
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * Turns what PostgreSQL delivered into calls of the subscribers: parses each payload (a foreign one
  * is counted and reported, never thrown), drops the kinds that are switched off, and calls the
  * schema's subscribers one after the other. Also tells the missed-notifications callbacks. A
- * callback that throws is logged and the others still run. Called on the listener thread only; its
- * counters are read by any thread.
+ * callback that throws, whatever it throws ({@link CallbackFailures}), is logged and the others still
+ * run. Called on the listener thread only; its counters are read by any thread.
  */
 final class NotificationDispatcher {
 
@@ -88,7 +89,8 @@ final class NotificationDispatcher {
 				try {
 					callback.accept(notification);
 				}
-				catch (RuntimeException | LinkageError | AssertionError ex) {
+				catch (Throwable ex) {
+					CallbackFailures.rethrowIfFatal(ex);
 					logger.error("Notification callback {} failed for {}", callback, notification, ex);
 				}
 			}
@@ -102,7 +104,8 @@ final class NotificationDispatcher {
 			try {
 				callback.accept(missed);
 			}
-			catch (RuntimeException | LinkageError | AssertionError ex) {
+			catch (Throwable ex) {
+				CallbackFailures.rethrowIfFatal(ex);
 				logger.error("Missed-notifications callback {} failed for {}", callback, missed, ex);
 			}
 		}

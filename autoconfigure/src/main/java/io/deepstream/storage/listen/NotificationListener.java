@@ -88,8 +88,8 @@ public class NotificationListener implements SmartLifecycle, AutoCloseable {
 	/** The loop of the latest run, possibly still ending, for {@link #state()}. */
 	private volatile @Nullable ListenerLoop latest;
 
-	/** The thread of the latest run, possibly still ending. Guarded by the lifecycle monitor. */
-	private @Nullable Thread thread;
+	/** The thread of the latest run, possibly still ending. Written under the lifecycle monitor. */
+	private volatile @Nullable Thread thread;
 
 	/** Guarded by the lifecycle monitor. */
 	private boolean closed;
@@ -248,9 +248,11 @@ public class NotificationListener implements SmartLifecycle, AutoCloseable {
 			if (this.closed) {
 				throw new IllegalStateException("The listener is closed");
 			}
-			if (this.running != null) {
+			if (isRunning()) {
 				return;
 			}
+			// a run whose thread died of what it could not survive (ListenerLoop logged it) is over
+			this.running = null;
 			Thread previous = this.thread;
 			if (previous != null && !join(previous, this.options.stopTimeout())) {
 				throw new IllegalStateException("The listener thread of the previous run (" + previous.getName()
@@ -262,9 +264,9 @@ public class NotificationListener implements SmartLifecycle, AutoCloseable {
 			if (started == null) {
 				throw new IllegalStateException("The thread factory " + this.threadFactory + " made no listener thread");
 			}
+			this.thread = started;
 			this.running = next;
 			this.latest = next;
-			this.thread = started;
 			started.start();
 		}
 	}
@@ -284,6 +286,11 @@ public class NotificationListener implements SmartLifecycle, AutoCloseable {
 			}
 			this.running = null;
 			loop.halt();
+			if (runningThread == Thread.currentThread()) {
+				// stop() from a callback (an @EventListener that closes the context): the thread ends
+				// once the callback returns, and cannot wait for itself
+				return;
+			}
 			if (!join(runningThread, this.options.stopTimeout())) {
 				logger.warn("The listener thread {} did not end within {} of stop(): a callback or a connect attempt "
 						+ "is blocking it. It ends on its own, closing its connection, once that returns.",
@@ -303,9 +310,15 @@ public class NotificationListener implements SmartLifecycle, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Whether the listener is started and its thread alive: false after {@link #stop()}, and after the
+	 * thread died of an error it could not survive (out of memory), when {@link #start()} starts it anew.
+	 */
 	@Override
 	public boolean isRunning() {
-		return this.running != null;
+		Thread current = this.thread;
+		// not yet started counts: start() sets the run before it starts the thread
+		return this.running != null && current != null && current.getState() != Thread.State.TERMINATED;
 	}
 
 	@Override

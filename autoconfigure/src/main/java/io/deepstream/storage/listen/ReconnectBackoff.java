@@ -31,7 +31,11 @@ final class ReconnectBackoff {
 		return pause;
 	}
 
-	/** Starts again from the initial pause, after a successful connect. */
+	/**
+	 * Starts again from the initial pause: after losing a connection that had lived long enough to
+	 * count as a success (at least {@code validationInterval}), not after every connect, so that a
+	 * connection dropped right after it was made keeps the pauses growing.
+	 */
 	void reset() {
 		this.next = this.initial;
 	}

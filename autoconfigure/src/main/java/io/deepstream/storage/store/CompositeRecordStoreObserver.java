@@ -3,11 +3,13 @@ package io.deepstream.storage.store;
 import java.util.List;
 import java.util.function.Consumer;
 
+import io.deepstream.storage.core.CallbackFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells several observers about every flush, in order. An observer that throws is logged and skipped:
+ * Tells several observers about every flush, in order. An observer that throws (whatever it throws,
+ * {@link CallbackFailures}) is logged and skipped:
  * it neither keeps the others from hearing about the flush nor turns a committed batch into a failed
  * one (the store calls its observer from inside its write loop).
  */
@@ -32,6 +34,20 @@ public final class CompositeRecordStoreObserver implements RecordStoreObserver {
 			return RecordStoreObserver.NONE;
 		}
 		return new CompositeRecordStoreObserver(List.copyOf(observers));
+	}
+
+	/**
+	 * The observer, isolated as a composite isolates each of its own: a store calls its observer from
+	 * inside its write loop, right after a commit, so that an observer that threw there would fail, or
+	 * have written again, a batch that is committed.
+	 * @param observer an application's observer, or a composite
+	 * @return the observer itself if it cannot throw (none, or a composite), otherwise a composite of it
+	 */
+	public static RecordStoreObserver isolating(RecordStoreObserver observer) {
+		if (observer == RecordStoreObserver.NONE || observer instanceof CompositeRecordStoreObserver) {
+			return observer;
+		}
+		return new CompositeRecordStoreObserver(List.of(observer));
 	}
 
 	/** @return the observers, in the order they are told */
@@ -64,7 +80,8 @@ public final class CompositeRecordStoreObserver implements RecordStoreObserver {
 			try {
 				call.accept(observer);
 			}
-			catch (RuntimeException ex) {
+			catch (Throwable ex) {
+				CallbackFailures.rethrowIfFatal(ex);
 				logger.warn("RecordStoreObserver {} failed; the store carries on", observer, ex);
 			}
 		}

@@ -84,6 +84,10 @@ final class JsonCodec {
 		catch (JacksonException ex) {
 			throw new InvalidRecordException("Value of record '" + name + "' cannot be written as JSON: " + ex.getOriginalMessage(), ex);
 		}
+		// a value whose serialiser writes null (an empty Optional, a raw null) is null all the same
+		if (json.length() < 16 && json.strip().equals("null")) {
+			throw new InvalidRecordException("Value of record '" + name + "' must not be null (it is written as JSON null)");
+		}
 		int surrogate = Identifiers.unpairedSurrogate(json);
 		if (surrogate >= 0) {
 			throw new InvalidRecordException("Value of record '" + name + "' "
@@ -109,7 +113,22 @@ final class JsonCodec {
 		boolean decodeStrings = this.jsonb
 				|| json.length() > this.mapper.tokenStreamFactory().streamReadConstraints().getMaxStringLength();
 		try (JsonParser parser = this.mapper.createParser(json)) {
+			int depth = 0;
+			boolean rootDone = false;
 			for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+				// The parser reads a sequence of root values ("{} {}") without complaint; PostgreSQL's
+				// json input rejects it, failing the whole batch with it, and the mapper cannot read it back.
+				if (rootDone) {
+					throw new InvalidRecordException("Value of record '" + name
+							+ "' is more than one JSON value: its JSON text goes on after the first one ends");
+				}
+				if (token.isStructStart()) {
+					depth++;
+				}
+				else if (token.isStructEnd()) {
+					depth--;
+				}
+				rootDone = depth == 0;
 				if (this.jsonb && token == JsonToken.VALUE_NUMBER_FLOAT) {
 					requireStorableInJsonb(name, parser.getDecimalValue());
 				}

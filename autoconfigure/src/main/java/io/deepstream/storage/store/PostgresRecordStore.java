@@ -122,7 +122,8 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 		this.initializeSchemaOnStart = initializeSchemaOnStart;
 		this.dataSource = dataSource;
 		this.options = options;
-		this.parts = RecordStoreParts.wire(dataSource, jsonMapper, options, observer, flusherThreads, this::admitWrite);
+		this.parts = RecordStoreParts.wire(dataSource, jsonMapper, options, CompositeRecordStoreObserver.isolating(observer),
+				flusherThreads, this::admitWrite);
 		this.conditionalWrites = this.parts.checkedInBatch();
 	}
 
@@ -261,7 +262,9 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	}
 
 	/**
-	 * Deletes several records. All names are checked before any delete is buffered.
+	 * Deletes several records, all or none: every name is checked before any delete is buffered, and
+	 * the buffer takes them at once, waiting for room as {@link #set} does. When it refuses them (no
+	 * room, more deletes than {@code maxBufferedWrites}, the store closed), none was buffered.
 	 * @param names the record names
 	 * @return a future that completes once every delete is committed
 	 */

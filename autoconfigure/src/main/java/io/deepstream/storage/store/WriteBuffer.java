@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -105,31 +106,115 @@ final class WriteBuffer {
 					merged = (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
 				}
 			}
-			PendingWrite next;
-			if (merged != null && last != null) {
-				next = merged;
-				if (next != last) {
-					next.takeWaitersOf(last);
-					queue.replaceLast(recordName.id(), next);
-				}
-			}
-			else {
-				next = write;
-				this.uncommitted++;
-				queue.append(recordName.id(), next, last != null);
-			}
-			CompletableFuture<Void> future = next.addWaiter();
-			if (queue.pending.size() >= this.maxBatchSize) {
-				this.ready.add(recordName.table());
-				if (!queue.inFlight) {
-					this.flushSignal.raise();
-				}
-			}
-			return future;
+			return enqueue(recordName, queue, write, last, merged);
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/**
+	 * Buffers several unconditional writes (a bulk delete), all or none: waits, as {@link #add} does,
+	 * until the buffer has room for every one that does not merge into a queued write, then adds them
+	 * in order. A caller who is refused (no room, the store closed) knows that none of them was buffered.
+	 * @param recordNames the records, in the order of the writes
+	 * @param writes the writes, none conditional
+	 * @return the future of each write, in order
+	 * @throws BufferFullException if there is no room for all of them (at once, or after the timeout),
+	 * or they need more room than the whole buffer has
+	 * @throws InterruptedException if interrupted while waiting for room
+	 */
+	List<CompletableFuture<Void>> addAll(List<RecordName> recordNames, List<PendingWrite> writes)
+			throws InterruptedException {
+		this.lock.lockInterruptibly();
+		try {
+			requireOpen();
+			int needed = roomNeeded(recordNames, writes);
+			if (needed > this.maxBufferedWrites) {
+				throw new BufferFullException(needed + " writes at once need more room than the write buffer has (maxBufferedWrites="
+						+ this.maxBufferedWrites + "); nothing was buffered: give them in smaller groups");
+			}
+			if (this.uncommitted + needed > this.maxBufferedWrites) {
+				if (this.whenFull == WhenBufferFull.FAIL) {
+					throw full();
+				}
+				this.flushSignal.raise();
+				long nanos = this.fullTimeout.toNanos();
+				// what merges may change while the lock is released: counted again after each wait
+				while (this.uncommitted + roomNeeded(recordNames, writes) > this.maxBufferedWrites) {
+					if (nanos <= 0) {
+						throw full();
+					}
+					nanos = this.roomAvailable.awaitNanos(nanos);
+					requireOpen();
+				}
+			}
+			List<CompletableFuture<Void>> futures = new ArrayList<>(writes.size());
+			for (int i = 0; i < writes.size(); i++) {
+				RecordName recordName = recordNames.get(i);
+				PendingWrite write = writes.get(i);
+				TableQueue queue = queueOf(recordName.table());
+				PendingWrite last = queue.last(recordName.id());
+				PendingWrite merged = (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
+				futures.add(enqueue(recordName, queue, write, last, merged));
+			}
+			return futures;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * How many of these unconditional writes would take room of their own: those that merge neither
+	 * into a queued write nor into an earlier one of the same record among them.
+	 */
+	private int roomNeeded(List<RecordName> recordNames, List<PendingWrite> writes) {
+		Set<RecordName> seen = new HashSet<>();
+		int needed = 0;
+		for (int i = 0; i < writes.size(); i++) {
+			RecordName recordName = recordNames.get(i);
+			if (!seen.add(recordName)) {
+				continue; // merges into the earlier one: two unconditional writes always do
+			}
+			TableQueue queue = this.queues.get(recordName.table());
+			PendingWrite last = (queue != null) ? queue.last(recordName.id()) : null;
+			if (last == null || PendingWrite.merge(last, writes.get(i), this.versionGuard) == null) {
+				needed++;
+			}
+		}
+		return needed;
+	}
+
+	/**
+	 * Puts a write into its table's queue, the room for it (if it merges into no queued write) made
+	 * sure of: replaces the queued write it merges into, or appends it, behind a queued write of the
+	 * record it cannot merge into.
+	 * @return the caller's future
+	 */
+	private CompletableFuture<Void> enqueue(RecordName recordName, TableQueue queue, PendingWrite write,
+			@Nullable PendingWrite last, @Nullable PendingWrite merged) {
+		PendingWrite next;
+		if (merged != null && last != null) {
+			next = merged;
+			if (next != last) {
+				next.takeWaitersOf(last);
+				queue.replaceLast(recordName.id(), next);
+			}
+		}
+		else {
+			next = write;
+			this.uncommitted++;
+			queue.append(recordName.id(), next, last != null);
+		}
+		CompletableFuture<Void> future = next.addWaiter();
+		if (queue.pending.size() >= this.maxBatchSize) {
+			this.ready.add(recordName.table());
+			if (!queue.inFlight) {
+				this.flushSignal.raise();
+			}
+		}
+		return future;
 	}
 
 	/** The queue of a table, made if it has none. */

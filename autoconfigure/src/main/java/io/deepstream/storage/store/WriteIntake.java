@@ -71,14 +71,26 @@ final class WriteIntake {
 		return accept(recordName, PendingWrite.delete(recordName.id()));
 	}
 
-	/** Buffers the deletion of records, every name checked first; see {@link PostgresRecordStore#deleteBulk}. */
+	/**
+	 * Buffers the deletion of records, all or none: every name is checked first, and the buffer takes
+	 * them at once; see {@link PostgresRecordStore#deleteBulk}.
+	 */
 	CompletableFuture<Void> deleteBulk(Collection<String> names) {
 		List<RecordName> parsed = names.stream().map((name) -> RecordName.parse(name, this.defaultTable)).toList();
-		List<CompletableFuture<Void>> futures = new ArrayList<>(parsed.size());
+		List<PendingWrite> deletes = new ArrayList<>(parsed.size());
 		for (RecordName recordName : parsed) {
-			futures.add(accept(recordName, PendingWrite.delete(recordName.id())));
+			deletes.add(PendingWrite.delete(recordName.id()));
 		}
-		return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+		this.admission.admit();
+		try {
+			List<CompletableFuture<Void>> futures = this.buffer.addAll(parsed, deletes);
+			this.statistics.writesAccepted.add(futures.size());
+			return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new BufferFullException("Interrupted while waiting for room in the write buffer; no delete was buffered");
+		}
 	}
 
 	/**

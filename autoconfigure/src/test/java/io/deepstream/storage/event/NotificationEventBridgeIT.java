@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import io.deepstream.storage.store.RecordStoreOptions;
 import io.deepstream.storage.test.TestDatabase;
 import io.deepstream.storage.test.TestSchema;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
@@ -29,6 +31,7 @@ import org.springframework.context.event.EventListener;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -94,6 +97,33 @@ class NotificationEventBridgeIT {
 		}
 		assertThat(listener.isRunning()).isFalse();
 		assertThat(listener.state().connected()).isFalse();
+	}
+
+	@Test
+	// the failure this test guards against is a wait for ever, in join(), which an interrupt does not end
+	@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void waitingForTheBridgeBeforeTheListenerIsStartedFailsAtOnceAndWorksOnceItIs(TestSchema.Name schema) throws Exception {
+		TestDatabase database = schema.database();
+		String other = schema.value() + "_other";
+		NotificationListener listener = new NotificationListener(
+				ListenerConnectionFactory.of(database.url(), database.username(), database.password()),
+				ListenerOptions.builder().schema(schema.value()).pollTimeout(Duration.ofMillis(100)).build());
+		try {
+			List<Object> events = new CopyOnWriteArrayList<>();
+			ApplicationEventPublisher publisher = events::add;
+			NotificationEventBridge bridge = new NotificationEventBridge(publisher, listener, Set.of(schema.value(), other));
+			CompletableFuture<Void> subscribed = bridge.subscribe();
+			assertThatIllegalStateException().isThrownBy(subscribed::join).withMessageContaining("call start()");
+			listener.start();
+			subscribed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			assertThat(listener.state().channels()).containsExactlyInAnyOrder(schema.value(), other);
+			database.execute("SELECT pg_notify(?, ?)", other, "INSERT:t:1");
+			await().atMost(WAIT).untilAsserted(() -> assertThat(events).singleElement()
+				.isInstanceOfSatisfying(RecordInsertedEvent.class, (event) -> assertThat(event.getSchema()).isEqualTo(other)));
+		}
+		finally {
+			listener.close();
+		}
 	}
 
 	private static String describe(StorageChangeEvent event) {

@@ -168,6 +168,84 @@ class NotificationListenerIT {
 	}
 
 	@Test
+	void aCallbackThatThrowsACheckedExceptionOrOverflowsItsStackDoesNotStopTheListener() throws Exception {
+		NotificationListener listener = started(options());
+		AtomicInteger failures = new AtomicInteger();
+		// what Kotlin code, Lombok's @SneakyThrows or a recursive event publisher can throw
+		Consumer<Notification> failing = (notification) -> {
+			if (failures.incrementAndGet() == 1) {
+				NotificationListenerIT.<RuntimeException>sneakyThrow(new java.io.IOException("checked (expected by the test)"));
+			}
+			throw new StackOverflowError("expected by the test");
+		};
+		Recorder recorder = new Recorder();
+		listener.subscribe(failing).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		listener.subscribe(recorder).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+		notify(this.schema, "INSERT:t:1");
+		notify(this.schema, "INSERT:t:2");
+
+		await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.notifications)
+			.containsExactly(record(ChangeKind.INSERT, "t", "1"), record(ChangeKind.INSERT, "t", "2")));
+		assertThat(failures).hasValue(2);
+		assertThat(listener.isRunning()).isTrue();
+		assertThat(listener.state().connected()).isTrue();
+		assertThat(listener.state().reconnects()).isZero();
+	}
+
+	@Test
+	void aListenerWhoseThreadDiedOfAnErrorItCannotSurviveSaysSoAndStartsAgain() throws Exception {
+		NotificationListener listener = started(options());
+		AtomicInteger calls = new AtomicInteger();
+		Recorder recorder = new Recorder();
+		listener.subscribe((notification) -> {
+			if (calls.incrementAndGet() == 1) {
+				throw new InternalError("the JVM's own failure (expected by the test)");
+			}
+		}).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		listener.subscribe(recorder).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+		notify(this.schema, "INSERT:t:1");
+
+		await().atMost(WAIT).until(() -> !listener.isRunning());
+		assertThat(listener.state().running()).isFalse();
+		listener.start();
+		await().atMost(WAIT).until(() -> listener.state().connected() && listener.state().channels().contains(this.schema));
+		notify(this.schema, "INSERT:t:2");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.notifications).contains(record(ChangeKind.INSERT, "t", "2")));
+		assertThat(listener.isRunning()).isTrue();
+	}
+
+	@Test
+	void stopFromACallbackReturnsAtOnceAndTheThreadEnds() throws Exception {
+		NotificationListener listener = started(options().stopTimeout(Duration.ofSeconds(30)));
+		CompletableFuture<Duration> stopTook = new CompletableFuture<>();
+		AtomicInteger threads = new AtomicInteger();
+		Recorder recorder = new Recorder();
+		listener.subscribe((notification) -> {
+			threads.incrementAndGet();
+			long start = System.nanoTime();
+			listener.stop();
+			stopTook.complete(Duration.ofNanos(System.nanoTime() - start));
+		}).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		listener.subscribe(recorder).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+		notify(this.schema, "INSERT:t:1");
+
+		assertThat(stopTook.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isLessThan(Duration.ofSeconds(5));
+		assertThat(listener.isRunning()).isFalse();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(recorder.threads).hasSize(1));
+		String threadName = recorder.threads.iterator().next();
+		await().atMost(WAIT).until(() -> threadState(threadName) == null);
+		assertThat(threads).hasValue(1);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T extends Throwable> void sneakyThrow(Throwable failure) throws T {
+		throw (T) failure;
+	}
+
+	@Test
 	void unsubscribeStopsDeliveryAndTheLastSubscriberGoingUnlistens() throws Exception {
 		String other = this.schema + "_b";
 		NotificationListener listener = started(options());

@@ -3,10 +3,12 @@ package io.deepstream.storage.store;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -36,6 +38,29 @@ class JsonCodecTests {
 		JsonCodec codec = new JsonCodec(this.mapper, false);
 		assertThatIllegalArgumentException().isThrownBy(() -> codec.write("k", null));
 		assertThatIllegalArgumentException().isThrownBy(() -> codec.write("k", this.mapper.nullNode()));
+	}
+
+	@Test
+	void rejectsValuesWrittenAsJsonNull() {
+		JsonCodec codec = new JsonCodec(this.mapper, false);
+		assertThatIllegalArgumentException().isThrownBy(() -> codec.write("k", Optional.empty()))
+			.withMessageContaining("must not be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> codec.write("k", new RawValue(" null ")))
+			.withMessageContaining("must not be null");
+		assertThat(codec.write("k", Map.of("a", Optional.empty()))).isEqualTo("{\"a\":null}");
+	}
+
+	@Test
+	void rejectsMoreThanOneRootValue() {
+		for (boolean jsonb : new boolean[] { false, true }) {
+			JsonCodec codec = new JsonCodec(this.mapper, jsonb);
+			for (String text : new String[] { "{} {}", "1 2", "[1] \"x\"", "\"a\" {\"b\":1}" }) {
+				assertThatIllegalArgumentException().as(text).isThrownBy(() -> codec.write("k", new RawValue(text)))
+					.withMessageContaining("more than one JSON value");
+			}
+			assertThat(codec.write("k", new RawValue(" {\"a\":[1,{\"b\":2}]} "))).isEqualTo(" {\"a\":[1,{\"b\":2}]} ");
+			assertThat(codec.write("k", new RawValue("[[]]"))).isEqualTo("[[]]");
+		}
 	}
 
 	@Test

@@ -239,6 +239,74 @@ class WriteBufferTests {
 	}
 
 	@Test
+	void severalDeletesAreBufferedAllOrNone() throws Exception {
+		// room for 4: a and b queued, so 2 left
+		this.buffer.add(new RecordName("t", "a"), PendingWrite.upsert("a", 1, "1"));
+		this.buffer.add(new RecordName("t", "b"), PendingWrite.upsert("b", 1, "1"));
+		List<RecordName> three = List.of(new RecordName("t", "c"), new RecordName("t", "d"), new RecordName("t", "e"));
+		assertThatThrownBy(() -> this.buffer.addAll(three, deletes(three))).isInstanceOf(BufferFullException.class);
+		assertThat(this.buffer.uncommitted()).as("none of the three was buffered").isEqualTo(2);
+		assertThat(three).allSatisfy((name) -> assertThat(this.buffer.visible(name)).isNull());
+		// deletes of queued records merge into them, and a record named twice counts once: room for all
+		List<RecordName> merging = List.of(new RecordName("t", "a"), new RecordName("t", "b"), new RecordName("t", "c"),
+				new RecordName("t", "c"), new RecordName("u", "d"));
+		List<CompletableFuture<Void>> futures = this.buffer.addAll(merging, deletes(merging));
+		assertThat(futures).hasSize(5);
+		assertThat(this.buffer.uncommitted()).isEqualTo(4);
+		assertThat(merging).allSatisfy((name) -> assertThat(this.buffer.visible(name).isDelete()).isTrue());
+		List<TableBatch> batches = this.buffer.take(true);
+		batches.forEach((batch) -> {
+			batch.writes().forEach(PendingWrite::complete);
+			this.buffer.done(batch);
+		});
+		assertThat(futures).allSatisfy((future) -> assertThat(future).isCompleted());
+	}
+
+	@Test
+	void moreDeletesAtOnceThanTheBufferHoldsAreRefusedWithoutWaiting() {
+		WriteBuffer blocking = new WriteBuffer(new FlushSignal(), 3, 4, WhenBufferFull.BLOCK, Duration.ofSeconds(30), false);
+		List<RecordName> five = List.of("a", "b", "c", "d", "e").stream().map((id) -> new RecordName("t", id)).toList();
+		assertThatThrownBy(() -> blocking.addAll(five, deletes(five))).isInstanceOf(BufferFullException.class)
+			.hasMessageContaining("smaller groups");
+		assertThat(blocking.isEmpty()).isTrue();
+	}
+
+	@Test
+	void severalDeletesWaitForRoomForAllOfThem() throws Exception {
+		WriteBuffer blocking = new WriteBuffer(new FlushSignal(), 3, 3, WhenBufferFull.BLOCK, Duration.ofSeconds(30), false);
+		blocking.add(new RecordName("t", "a"), PendingWrite.upsert("a", 1, "1"));
+		blocking.add(new RecordName("u", "b"), PendingWrite.upsert("b", 1, "1"));
+		blocking.add(new RecordName("w", "x"), PendingWrite.upsert("x", 1, "1"));
+		List<TableBatch> inFlight = blocking.take(true);
+		assertThat(inFlight).hasSize(3);
+		List<RecordName> two = List.of(new RecordName("v", "c"), new RecordName("v", "d"));
+		CompletableFuture<List<CompletableFuture<Void>>> waiting = new CompletableFuture<>();
+		Thread writer = new Thread(() -> {
+			try {
+				waiting.complete(blocking.addAll(two, deletes(two)));
+			}
+			catch (Throwable ex) {
+				waiting.completeExceptionally(ex);
+			}
+		});
+		writer.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> writer.getState() == Thread.State.TIMED_WAITING);
+		// room for one is not room for both: the writer, woken, waits on, and nothing is buffered yet
+		blocking.done(inFlight.get(0));
+		await().atMost(Duration.ofSeconds(10)).until(() -> writer.getState() == Thread.State.TIMED_WAITING);
+		assertThat(waiting).isNotDone();
+		assertThat(blocking.uncommitted()).isEqualTo(2);
+		assertThat(blocking.visible(two.get(0))).isNull();
+		blocking.done(inFlight.get(1));
+		assertThat(waiting.get(10, TimeUnit.SECONDS)).hasSize(2);
+		assertThat(blocking.uncommitted()).isEqualTo(3);
+	}
+
+	private static List<PendingWrite> deletes(List<RecordName> recordNames) {
+		return recordNames.stream().map((name) -> PendingWrite.delete(name.id())).toList();
+	}
+
+	@Test
 	void aWriterThatWaitedForRoomQueuesItsWriteWhereTheNextTakeFindsIt() throws Exception {
 		WriteBuffer blocking = new WriteBuffer(new FlushSignal(), 3, 1, WhenBufferFull.BLOCK, Duration.ofSeconds(30), false);
 		blocking.add(new RecordName("t", "a"), PendingWrite.upsert("a", 1, "1"));
