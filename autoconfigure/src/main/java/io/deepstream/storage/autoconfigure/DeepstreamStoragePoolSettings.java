@@ -101,7 +101,9 @@ public record DeepstreamStoragePoolSettings(int maxSize, Duration idleTimeout, D
 	 * answering: each attempt (the first and every retry) waits at most {@link #connectionWaitBound} for a
 	 * connection and the socket timeout for the server's answer, and the retries pause their backoff in
 	 * between. A hung server is usually detected sooner: the statement in flight fails after the socket
-	 * timeout, and the retries then find no connection.
+	 * timeout, and the retries then find no connection. When a {@code COMMIT} fails, the questions whether
+	 * it committed draw on the same retries, each one an attempt; only when the {@code COMMIT} of the last
+	 * attempt fails does its one question come on top of the bound (one attempt more).
 	 * @param socketTimeout {@code pool.socket-timeout}, positive
 	 * @param connectionTimeout {@code pool.connection-timeout}
 	 * @param maxRetries {@code max-retries}

@@ -211,17 +211,22 @@ final class BatchFlusher {
 			outcomes = this.writer.writeTogether(group);
 		}
 		catch (RuntimeException | Error ex) {
-			logger.debug("Writing {} tables' batches together failed unexpectedly", group.size(), ex);
-			outcomes = null;
+			// Not known to have written nothing (it may have come after the commit): failed, as a single
+			// batch's unexpected failure is, rather than written again.
+			logger.warn("Writing {} tables' batches together failed unexpectedly", group.size(), ex);
+			for (TableBatch batch : group) {
+				settle(batch, unexpected(batch, ex));
+			}
+			return;
 		}
 		if (outcomes == null) {
-			// nothing was written: each batch on its own, so that a failure fails only its own table's writes
+			// nothing was written (the writer's contract): each batch on its own, so that a failure fails
+			// only its own table's writes
 			group.forEach(this::writeAndSettle);
 			return;
 		}
 		for (int i = 0; i < group.size(); i++) {
-			this.buffer.done(group.get(i));
-			outcomes.get(i).settle(group.get(i));
+			settle(group.get(i), outcomes.get(i));
 		}
 	}
 
@@ -231,9 +236,17 @@ final class BatchFlusher {
 			outcome = this.writer.write(batch);
 		}
 		catch (RuntimeException | Error ex) {
-			outcome = new BatchOutcome(new RecordWriteException("Write to " + batch.table() + " failed unexpectedly", ex),
-					Map.of());
+			outcome = unexpected(batch, ex);
 		}
+		settle(batch, outcome);
+	}
+
+	private static BatchOutcome unexpected(TableBatch batch, Throwable failure) {
+		return new BatchOutcome(new RecordWriteException("Write to " + batch.table() + " failed unexpectedly", failure),
+				Map.of());
+	}
+
+	private void settle(TableBatch batch, BatchOutcome outcome) {
 		// Release first, then settle: a caller resumed by its future finds the write committed in the
 		// database (or, after a failure, no longer readable), no longer counted as buffered, and the
 		// room it took free again.
@@ -281,9 +294,13 @@ final class BatchFlusher {
 		BatchOutcome write(TableBatch batch);
 
 		/**
-		 * Writes several tables' batches in one transaction, without settling their futures.
+		 * Writes several tables' batches in one transaction, without settling their futures. Null means
+		 * that nothing was written, and only then does the flusher write each batch again on its own: a
+		 * transaction whose {@code COMMIT} failed and may have committed ends in outcomes that fail every
+		 * batch with {@link CommitOutcomeUnknownException}, never in null.
 		 * @param batches batches of different tables, in table order
-		 * @return their outcomes in the same order, or null if the transaction failed (nothing written)
+		 * @return their outcomes in the same order, or null if the transaction did not commit (nothing
+		 * written)
 		 */
 		@Nullable List<BatchOutcome> writeTogether(List<TableBatch> batches);
 

@@ -31,7 +31,8 @@ import org.springframework.dao.DataAccessException;
  * (PostgreSQL checks each one's expected version as it writes, and reports which applied), and all
  * deletes in a third. A missing
  * table is created and the batch retried; transient failures are retried with capped exponential
- * backoff; only then do the writes' futures fail. Futures complete only after commit.
+ * backoff; only then do the writes' futures fail. Futures complete only after commit. A failed
+ * {@code COMMIT} is not simply retried, as it may have committed: the {@link Committer} asks PostgreSQL.
  */
 final class BatchWriter implements BatchFlusher.Writer {
 
@@ -54,6 +55,8 @@ final class BatchWriter implements BatchFlusher.Writer {
 
 	private final RecordStatements.Cache statements;
 
+	private final Committer committer;
+
 	/**
 	 * Tables this store has committed writes to and not dropped: a batch of {@link #writeTogether}
 	 * creates any other table first, if it does not exist, instead of failing the whole transaction.
@@ -69,6 +72,7 @@ final class BatchWriter implements BatchFlusher.Writer {
 		this.statistics = statistics;
 		this.observer = observer;
 		this.json = json;
+		this.committer = new Committer(dataSource);
 	}
 
 	/**
@@ -90,43 +94,47 @@ final class BatchWriter implements BatchFlusher.Writer {
 	@Override
 	public BatchOutcome write(TableBatch batch) {
 		long start = System.nanoTime();
-		int retries = 0;
+		Retries retries = new Retries(this.options);
 		int creations = 0;
 		// a table this store has not written to yet is looked up (and created) in the batch's transaction
 		boolean create = mayCreate(batch.table());
 		while (true) {
-			Exception failure;
+			Executed executed;
 			try {
-				Executed executed = execute(batch, create);
-				return committed(batch, executed, start);
+				executed = execute(batch, create, retries);
 			}
-			catch (SQLException | RuntimeException ex) {
-				failure = ex;
+			catch (CommitOutcomeUnknownException ex) {
+				// it may have committed: written again, it could apply twice
+				return new BatchOutcome(fail(batch, ex), Map.of());
 			}
-			if (SqlStates.hasState(failure, SqlStates.UNDEFINED_TABLE) && creations < MAX_TABLE_CREATIONS) {
-				// the next attempt creates the table in the batch's own transaction
-				creations++;
-				create = true;
-				continue;
-			}
-			if (create && failure instanceof SQLException sqlFailure && TableManager.isConcurrentCreation(sqlFailure)
-					&& creations < MAX_TABLE_CREATIONS) {
-				// A process without our lock (the reference) created it at the same moment: it exists now.
-				creations++;
-				create = false;
-				continue;
-			}
-			if (SqlStates.isTransient(failure) && retries < this.options.maxRetries()) {
-				retries++;
-				this.statistics.retries.increment();
-				this.observer.batchRetried(batch.table(), retries, failure);
-				logger.debug("Retrying batch of {} writes to {} after transient failure (attempt {}): {}",
-						batch.size(), batch.table(), retries, failure.getMessage());
-				if (pause(retries)) {
+			catch (SQLException | RuntimeException failure) {
+				if (SqlStates.hasState(failure, SqlStates.UNDEFINED_TABLE) && creations < MAX_TABLE_CREATIONS) {
+					// the next attempt creates the table in the batch's own transaction
+					creations++;
+					create = true;
 					continue;
 				}
+				if (create && failure instanceof SQLException sqlFailure && TableManager.isConcurrentCreation(sqlFailure)
+						&& creations < MAX_TABLE_CREATIONS) {
+					// A process without our lock (the reference) created it at the same moment: it exists now.
+					creations++;
+					create = false;
+					continue;
+				}
+				if (SqlStates.isTransient(failure) && retries.left()) {
+					int retry = retries.count();
+					this.statistics.retries.increment();
+					this.observer.batchRetried(batch.table(), retry, failure);
+					logger.debug("Retrying batch of {} writes to {} after transient failure (attempt {}): {}",
+							batch.size(), batch.table(), retry, failure.getMessage());
+					if (retries.pause()) {
+						continue;
+					}
+				}
+				return new BatchOutcome(fail(batch, failure), Map.of());
 			}
-			return new BatchOutcome(fail(batch, failure), Map.of());
+			// outside the try: whatever its bookkeeping throws, a committed batch is never written again
+			return committed(batch, executed, start);
 		}
 	}
 
@@ -136,9 +144,12 @@ final class BatchWriter implements BatchFlusher.Writer {
 	 * tables, or a steady trickle of writes, one commit then serves several small batches. A table not
 	 * written before by this store is created in the same transaction if it does not exist. Does not
 	 * retry: when the transaction fails, nothing of it was written, and the caller writes each batch on
-	 * its own with {@link #write}, so that one table's failure fails only that table's writes.
+	 * its own with {@link #write}, so that one table's failure fails only that table's writes. When its
+	 * {@code COMMIT} fails and PostgreSQL cannot tell whether it committed, every batch fails with
+	 * {@link CommitOutcomeUnknownException} instead: written again, they could apply twice.
 	 * @param batches batches of different tables, in table order
-	 * @return the outcomes, in the order of the batches, or null if the transaction failed
+	 * @return the outcomes, in the order of the batches (all failed if the commit's outcome is unknown),
+	 * or null if the transaction failed and did not commit
 	 */
 	@Override
 	public @Nullable List<BatchOutcome> writeTogether(List<TableBatch> batches) {
@@ -147,13 +158,27 @@ final class BatchWriter implements BatchFlusher.Writer {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
-				for (TableBatch batch : batches) {
-					executed.add(statements(connection, batch, mayCreate(batch.table())));
+				@Nullable Long transactionId;
+				try {
+					for (TableBatch batch : batches) {
+						executed.add(statements(connection, batch, mayCreate(batch.table())));
+					}
+					transactionId = Committer.transactionId(connection);
 				}
-				connection.commit();
+				catch (SQLException | RuntimeException ex) {
+					Transactions.rollbackQuietly(connection, ex);
+					throw ex;
+				}
+				this.committer.commit(connection, transactionId, new Retries(this.options));
+			}
+			catch (CommitOutcomeUnknownException ex) {
+				List<BatchOutcome> unknown = new ArrayList<>(batches.size());
+				for (TableBatch batch : batches) {
+					unknown.add(new BatchOutcome(fail(batch, ex), Map.of()));
+				}
+				return unknown;
 			}
 			catch (SQLException | RuntimeException ex) {
-				Transactions.rollbackQuietly(connection, ex);
 				logger.debug("Writing {} tables' batches together failed, writing them one by one: {}", batches.size(),
 						ex.getMessage());
 				return null;
@@ -225,25 +250,34 @@ final class BatchWriter implements BatchFlusher.Writer {
 	}
 
 	/**
-	 * Runs the batch's statements in one transaction.
+	 * Runs the batch's statements in one transaction, and commits it.
 	 * @param create whether to create the table first, in the same transaction, if it does not exist
+	 * @param retries the batch's retries, on which asking about a failed {@code COMMIT} draws
+	 * @throws CommitOutcomeUnknownException if {@code COMMIT} failed and whether it committed is unknown
 	 */
-	private Executed execute(TableBatch batch, boolean create) throws SQLException {
+	private Executed execute(TableBatch batch, boolean create, Retries retries) throws SQLException {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
-				Executed executed = statements(connection, batch, create);
-				connection.commit();
-				return executed;
-			}
-			catch (SQLException | RuntimeException ex) {
-				Transactions.rollbackQuietly(connection, ex);
-				if (!creates(batch) && SqlStates.hasState(ex, SqlStates.UNDEFINED_TABLE)) {
-					// No write here creates a row: in a table that does not exist, deletes have nothing to
-					// do and conditional updates find no record.
-					return new Executed(false, false, allMissing(batch));
+				Executed executed;
+				@Nullable Long transactionId;
+				try {
+					executed = statements(connection, batch, create);
+					transactionId = Committer.transactionId(connection);
 				}
-				throw ex;
+				catch (SQLException | RuntimeException ex) {
+					Transactions.rollbackQuietly(connection, ex);
+					if (!creates(batch) && SqlStates.hasState(ex, SqlStates.UNDEFINED_TABLE)) {
+						// No write here creates a row: in a table that does not exist, deletes have nothing
+						// to do and conditional updates find no record.
+						return new Executed(false, false, allMissing(batch));
+					}
+					throw ex;
+				}
+				// Committed (if need be, as PostgreSQL says after a failed COMMIT): what the statements
+				// found, conditional writes that did not apply included, is what was committed.
+				this.committer.commit(connection, transactionId, retries);
+				return executed;
 			}
 			finally {
 				Transactions.resetQuietly(connection);
@@ -441,23 +475,11 @@ final class BatchWriter implements BatchFlusher.Writer {
 		}
 	}
 
-	private boolean pause(int retry) {
-		long initial = this.options.retryInitialBackoff().toMillis();
-		long max = this.options.retryMaxBackoff().toMillis();
-		long delay = Math.min(max, initial << Math.min(retry - 1, 20));
-		try {
-			Thread.sleep(delay);
-			return true;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
-
 	/**
-	 * Counts and reports the failure, and classifies it for the writes' futures: transient when the
-	 * database was unavailable (so the same write may succeed later), otherwise non-transient.
+	 * Counts and reports the failure, and classifies it for the writes' futures: a commit of unknown
+	 * outcome as such (non-transient, although its cause is a lost connection: the write must not be
+	 * repeated blindly), transient when the database was unavailable (so the same write may succeed
+	 * later), otherwise non-transient.
 	 */
 	private DataAccessException fail(TableBatch batch, Throwable cause) {
 		this.statistics.batchesFailed.increment();
@@ -465,7 +487,11 @@ final class BatchWriter implements BatchFlusher.Writer {
 		this.observer.batchFailed(batch.table(), batch.size(), cause);
 		logger.warn("Failed to write {} records to {}.{}: {}", batch.size(), this.options.schema(), batch.table(),
 				cause.getMessage());
-		String message = "Write to " + this.options.schema() + "." + batch.table() + " failed: " + cause.getMessage();
+		String table = this.options.schema() + "." + batch.table();
+		if (cause instanceof CommitOutcomeUnknownException unknown) {
+			return new CommitOutcomeUnknownException("Write to " + table + ": " + unknown.getMessage(), unknown.getCause());
+		}
+		String message = "Write to " + table + " failed: " + cause.getMessage();
 		return SqlStates.isTransient(cause) ? new TransientRecordWriteException(message, cause)
 				: new RecordWriteException(message, cause);
 	}

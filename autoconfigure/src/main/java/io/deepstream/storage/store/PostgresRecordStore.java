@@ -153,7 +153,9 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @param value the value: a {@link JsonNode} or any object Jackson can write (not null)
 	 * @return a future that completes once the write is committed, or fails with a
 	 * {@link DataAccessException}: {@link TransientRecordWriteException} when the database was
-	 * unavailable through every retry, {@link RecordWriteException} otherwise
+	 * unavailable through every retry, {@link CommitOutcomeUnknownException} (a
+	 * {@link RecordWriteException}) when its batch's {@code COMMIT} failed and PostgreSQL could not say
+	 * whether it committed (the write may be stored), {@link RecordWriteException} otherwise
 	 * @throws InvalidRecordException for an invalid record name or value (nothing is buffered)
 	 * @throws BufferFullException if the buffer has no room
 	 */
@@ -179,7 +181,8 @@ public class PostgresRecordStore implements SmartLifecycle, AutoCloseable {
 	 * @param value the value: a {@link JsonNode} or any object Jackson can write (not null)
 	 * @return a future that completes once the write is committed; it fails with
 	 * {@link VersionConflictException} (carrying the record as found) if the version was another, and
-	 * with {@link RecordWriteException} if the batch could not be written. Other writes of the batch
+	 * with {@link RecordWriteException} if the batch could not be written ({@link CommitOutcomeUnknownException}
+	 * if it may have been: its {@code COMMIT} failed and PostgreSQL could not say). Other writes of the batch
 	 * are not affected by a conflict
 	 * @throws InvalidRecordException for an invalid record name, value or expected version (nothing is buffered)
 	 * @throws BufferFullException if the buffer has no room

@@ -12,7 +12,8 @@ import io.deepstream.storage.core.Identifiers;
  * table's name quoted by {@link Identifiers}; ids, versions and values are always bind parameters,
  * a batch's as arrays expanded by {@code unnest}. The DDL that creates a table is
  * {@link io.deepstream.storage.schema.SchemaSql}'s. A store gets a table's statements from its
- * {@link Cache}.
+ * {@link Cache}. The few statements bound to no table (the table lock's key, notifications, a write
+ * transaction's id and its outcome) are constants here too.
  */
 final class RecordStatements {
 
@@ -77,6 +78,22 @@ final class RecordStatements {
 
 	/** Sends a notification, channel and payload bind parameters. */
 	static final String NOTIFY = "SELECT pg_notify(?, ?)";
+
+	/**
+	 * The id of the running transaction, read just before its {@code COMMIT} so that a {@code COMMIT}
+	 * whose answer was lost can be looked up ({@link #TRANSACTION_STATUS}). NULL when the transaction has
+	 * none: PostgreSQL gives one only to a transaction that writes, so one that wrote nothing spends no
+	 * id, and has nothing that could be applied twice. The {@code txid_*} functions rather than
+	 * {@code pg_current_xact_id()} and {@code pg_xact_status()}, which PostgreSQL 13 added: the store
+	 * supports PostgreSQL 12.
+	 */
+	static final String TRANSACTION_ID = "SELECT txid_current_if_assigned()";
+
+	/**
+	 * Whether a transaction committed, its id (from {@link #TRANSACTION_ID}) a bind parameter:
+	 * {@code committed}, {@code aborted}, {@code in progress}, or NULL when it is too old to tell.
+	 */
+	static final String TRANSACTION_STATUS = "SELECT txid_status(?)";
 
 	private final String qualified;
 

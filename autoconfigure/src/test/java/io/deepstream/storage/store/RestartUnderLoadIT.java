@@ -31,8 +31,9 @@ import static org.awaitility.Awaitility.await;
  * terminated), a crash ({@code pg_ctl stop -m immediate}, then a start with crash recovery), and an
  * outage longer than the retries last. The restart and the crash are shorter than the retries, so
  * they cost no write at all; after the long outage every acknowledged write is in the database with
- * its value, every other write failed visibly (its future with {@link TransientRecordWriteException}, or its
- * {@code set} at once with {@link BufferFullException}), none is left hanging, writes resumed without
+ * its value, every other write failed visibly (its future with {@link TransientRecordWriteException},
+ * or with {@link CommitOutcomeUnknownException} when its batch's {@code COMMIT} was in flight as the
+ * server went away, or its {@code set} at once with {@link BufferFullException}), none is left hanging, writes resumed without
  * help, and the listener reconnected and reported the gap each time. Recovery times are printed.
  */
 class RestartUnderLoadIT {
@@ -161,7 +162,7 @@ class RestartUnderLoadIT {
 
 	private static void report(WriteLoad.Outcome outcome, WriteLoad load, List<String> outages) {
 		System.out.printf("RestartUnderLoadIT: %d writes by %d threads to %d tables of schema %s: %d acknowledged (all"
-				+ " stored with their value), %d failed with TransientRecordWriteException, %d refused at once with"
+				+ " stored with their value), %d failed (TransientRecordWriteException or CommitOutcomeUnknownException), %d refused at once with"
 				+ " BufferFullException, 0 left hanging; %d batch retries%n", outcome.total(), WRITERS, TABLES,
 				load.store.options().schema(), outcome.acknowledged().size(), outcome.failed().size(), outcome.refused().size(),
 				load.store.statistics().retries());

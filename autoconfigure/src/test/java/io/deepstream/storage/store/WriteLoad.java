@@ -91,11 +91,17 @@ public final class WriteLoad implements AutoCloseable {
 			assertVisibleFailures();
 		}
 
-		/** Every write that was not acknowledged failed with {@link TransientRecordWriteException} (an outage outlasted the retries) or was refused. */
+		/**
+		 * Every write that was not acknowledged failed with {@link TransientRecordWriteException} (an
+		 * outage outlasted the retries) or {@link CommitOutcomeUnknownException} (its batch's
+		 * {@code COMMIT} was in flight when the server went away, and the server could not be asked
+		 * afterwards: it may be stored), or was refused.
+		 */
 		public void assertVisibleFailures() {
 			assertThat(this.failed).allSatisfy((write) -> assertThat(write.future).failsWithin(Duration.ZERO)
 				.withThrowableOfType(ExecutionException.class)
-				.withCauseInstanceOf(TransientRecordWriteException.class));
+				.havingCause()
+				.isInstanceOfAny(TransientRecordWriteException.class, CommitOutcomeUnknownException.class));
 			assertThat(this.refused).allSatisfy((write) -> assertThat(write.refused).isInstanceOf(BufferFullException.class));
 		}
 
