@@ -171,6 +171,67 @@ class PendingNamesTests {
 		assertThat(this.names.size()).isZero();
 	}
 
+	@Test
+	void aCommitGivenUpAsQueueFullWhileTheNameIsInFlightFailsTheWaitThoughTheRequestUnderWaySucceeds() throws Exception {
+		PendingNames full = new PendingNames(1);
+		full.add(List.of("a/x"));
+		List<PendingNames.Entry> inFlight = full.take(1, 0);
+		CompletableFuture<Void> beforeTheRecommit = full.announced(List.of("a/x"));
+		full.add(List.of("a/y"));
+		assertThat(full.add(List.of("a/x"))).as("the second commit of a/x does not fit").isEqualTo(1);
+		CompletableFuture<Void> beforeTheAnswer = full.announced(List.of("a/x"));
+		full.settle(inFlight, null);
+		CompletableFuture<Void> afterTheAnswer = full.announced(List.of("a/x"));
+		assertThat(beforeTheRecommit).as("the commit it waited for was announced").isCompleted();
+		assertThat(List.of(beforeTheAnswer, afterTheAnswer)).allSatisfy((announced) -> assertThat(announced)
+			.failsWithin(0, TimeUnit.SECONDS).withThrowableThat().havingCause()
+			.isInstanceOf(AnnouncementFailedException.class).withMessageContaining("a/x").withMessageContaining("QUEUE_FULL"));
+	}
+
+	@Test
+	void aCommitRefusedAfterCloseWhileTheNameIsInFlightFailsTheWaitThoughTheRequestUnderWaySucceeds() throws Exception {
+		this.names.add(List.of("a/x"));
+		List<PendingNames.Entry> inFlight = this.names.take(1, 0);
+		this.names.close();
+		assertThat(this.names.add(List.of("a/x"))).isEqualTo(1);
+		CompletableFuture<Void> beforeTheAnswer = this.names.announced(List.of("a/x"));
+		this.names.settle(inFlight, null);
+		assertThat(List.of(beforeTheAnswer, this.names.announced(List.of("a/x")))).allSatisfy((announced) -> assertThat(announced)
+			.failsWithin(0, TimeUnit.SECONDS).withThrowableThat().havingCause()
+			.isInstanceOf(AnnouncementFailedException.class).withMessageContaining("CLOSED"));
+	}
+
+	@Test
+	void aGiveUpIsClearedOnlyByAnnouncingACommitMadeAfterIt() throws Exception {
+		PendingNames full = new PendingNames(1);
+		full.add(List.of("a/x"));
+		List<PendingNames.Entry> first = full.take(1, 0);
+		full.add(List.of("a/y"));
+		full.add(List.of("a/x"));
+		full.settle(first, null);
+		full.settle(full.take(1, 0), null);
+		assertThat(full.announced(List.of("a/x"))).isCompletedExceptionally();
+		full.add(List.of("a/x"));
+		CompletableFuture<Void> recommitted = full.announced(List.of("a/x"));
+		assertThat(recommitted).as("waits for the commit made after the give-up").isNotDone();
+		full.settle(full.take(1, 0), null);
+		assertThat(recommitted).isCompleted();
+		assertThat(full.announced(List.of("a/x"))).isCompleted();
+	}
+
+	@Test
+	void aFailedRequestForAnOlderCommitDoesNotFailTheWaitForANewerOneThatIsAnnounced() throws Exception {
+		this.names.add(List.of("a/x"));
+		List<PendingNames.Entry> older = this.names.take(1, 0);
+		this.names.add(List.of("a/x"));
+		this.names.settle(older, FailureKind.UNREACHABLE);
+		CompletableFuture<Void> newer = this.names.announced(List.of("a/x"));
+		assertThat(newer).isNotDone();
+		this.names.settle(this.names.take(1, 0), null);
+		assertThat(newer).isCompleted();
+		assertThat(this.names.announced(List.of("a/x"))).isCompleted();
+	}
+
 	private static List<String> names(List<PendingNames.Entry> entries) {
 		return entries.stream().map((entry) -> entry.name).toList();
 	}
