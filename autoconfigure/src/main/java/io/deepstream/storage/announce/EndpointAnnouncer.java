@@ -59,7 +59,7 @@ final class EndpointAnnouncer implements Runnable {
 
 	private volatile @Nullable Instant lastSuccess;
 
-	/** Kinds of give-up already logged at WARN since the server last answered; confined to the thread. */
+	/** Kinds of give-up already logged at WARN since the server last answered; guarded by this. */
 	private final Set<FailureKind> loggedGiveUps = EnumSet.noneOf(FailureKind.class);
 
 	private int consecutiveFailures;
@@ -192,16 +192,20 @@ final class EndpointAnnouncer implements Runnable {
 		}
 	}
 
-	private synchronized void succeeded(List<PendingNames.Entry> part) {
+	private void succeeded(List<PendingNames.Entry> part) {
 		if (this.failing) {
 			logger.info("The deepstream server at {} takes announcements again; {} names wait", this.url, this.queue.size());
 		}
 		this.failing = false;
 		this.consecutiveFailures = 0;
-		this.loggedGiveUps.clear();
+		synchronized (this) {
+			this.loggedGiveUps.clear();
+		}
 		this.requests.incrementAndGet();
 		this.namesAnnounced.addAndGet(part.size());
 		this.lastSuccess = Instant.now();
+		// not holding the monitor: what callers chained on their waits runs here, and may make a
+		// committing thread report given-up names (which takes the monitor) meanwhile
 		this.queue.settle(part, null);
 	}
 

@@ -37,6 +37,9 @@ import org.jspecify.annotations.Nullable;
  * the same name merge into it while it waits), so it clears only a give-up of that name with an older
  * stamp; a commit given up on after the entry was queued (the queue full, or closed, while the name
  * was in flight) stays given up on until a later commit of the name is announced.
+ * <p>
+ * Waits are completed after the lock is released: what callers chain on them runs on the completing
+ * thread (usually the announcer's), and may use this queue from other threads meanwhile.
  */
 final class PendingNames {
 
@@ -138,11 +141,10 @@ final class PendingNames {
 
 		private @Nullable String failedName;
 
-		void settled(Entry entry, @Nullable FailureKind kind) {
+		/** @return whether that was the last entry it waited for: then it is to be finished */
+		boolean settled(Entry entry, @Nullable FailureKind kind) {
 			failed(entry.name, kind);
-			if (--this.remaining == 0) {
-				finish();
-			}
+			return --this.remaining == 0;
 		}
 
 		void failed(String name, @Nullable FailureKind kind) {
@@ -152,6 +154,7 @@ final class PendingNames {
 			}
 		}
 
+		/** Completes the future: never under the lock, since what depends on it runs here. */
 		void finish() {
 			if (this.failure == null) {
 				this.future.complete(null);
@@ -315,6 +318,7 @@ final class PendingNames {
 	 * Settles entries taken by {@link #take}: announced ({@code kind} null) or given up on.
 	 */
 	void settle(List<Entry> entries, @Nullable FailureKind kind) {
+		List<Waiter> finished = new ArrayList<>();
 		this.lock.lock();
 		try {
 			for (Entry entry : entries) {
@@ -333,7 +337,9 @@ final class PendingNames {
 				}
 				if (entry.waiters != null) {
 					for (Waiter waiter : entry.waiters) {
-						waiter.settled(entry, kind);
+						if (waiter.settled(entry, kind)) {
+							finished.add(waiter);
+						}
 					}
 					entry.waiters = null;
 				}
@@ -349,18 +355,20 @@ final class PendingNames {
 		finally {
 			this.lock.unlock();
 		}
+		finished.forEach(Waiter::finish);
 	}
 
 	/**
 	 * A future that completes when the given names, as committed so far, have been announced, or fails
-	 * with {@link AnnouncementFailedException} if one of them was given up on.
+	 * with {@link AnnouncementFailedException} if one of them was given up on. What depends on it runs
+	 * on the thread that settles the last of them (an announcer's), outside the lock.
 	 * @param names the record names, or null for every name waiting or in flight now
 	 */
 	CompletableFuture<Void> announced(@Nullable Collection<String> names) {
+		Waiter waiter = new Waiter();
 		this.lock.lock();
 		try {
 			takeIn();
-			Waiter waiter = new Waiter();
 			List<Entry> awaited = new ArrayList<>();
 			if (names == null) {
 				awaited.addAll(this.waiting.values());
@@ -399,14 +407,15 @@ final class PendingNames {
 				}
 				entry.waiters.add(waiter);
 			}
-			if (awaited.isEmpty()) {
-				waiter.finish();
+			if (!awaited.isEmpty()) {
+				return waiter.future;
 			}
-			return waiter.future;
 		}
 		finally {
 			this.lock.unlock();
 		}
+		waiter.finish();
+		return waiter.future;
 	}
 
 	/** Each entry in flight; under the lock. */

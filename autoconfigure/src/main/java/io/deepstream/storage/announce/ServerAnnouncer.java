@@ -198,7 +198,12 @@ public class ServerAnnouncer implements RecordStoreObserver, SmartLifecycle, Aut
 	/**
 	 * A future that completes once every server has been told about the given records, as committed so
 	 * far; for instance {@code store.set(name, ...).thenCompose((done) -> announcer.announced(name))}.
-	 * It fails with {@link AnnouncementFailedException} if a server was given up on for one of them.
+	 * It fails with {@link AnnouncementFailedException} if a server was given up on for one of them,
+	 * including a commit given up on while an earlier request for the same name was under way.
+	 * <p>
+	 * What is chained on it without an executor runs on the announcer's thread of the server that
+	 * answered last, outside the announcer's locks: keep it short, and use the {@code ...Async} forms
+	 * for anything that blocks, since that server's announcements wait meanwhile.
 	 * @param recordNames the record names
 	 * @return the future
 	 */

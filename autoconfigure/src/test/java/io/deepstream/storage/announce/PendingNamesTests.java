@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -230,6 +231,25 @@ class PendingNamesTests {
 		this.names.settle(this.names.take(1, 0), null);
 		assertThat(newer).isCompleted();
 		assertThat(this.names.announced(List.of("a/x"))).isCompleted();
+	}
+
+	@Test
+	void whatDependsOnAWaitRunsOutsideTheQueueLock() throws Exception {
+		this.names.add(List.of("a/1"));
+		List<PendingNames.Entry> taken = this.names.take(1, 0);
+		AtomicReference<Object> seenFromAnotherThread = new AtomicReference<>();
+		CompletableFuture<Void> dependent = this.names.announced(List.of("a/1")).thenRun(() -> {
+			// as a health check, a metrics scrape or a committing thread would, while this runs
+			try {
+				seenFromAnotherThread.set(CompletableFuture.supplyAsync(this.names::size).get(5, TimeUnit.SECONDS));
+			}
+			catch (Exception ex) {
+				seenFromAnotherThread.set(ex);
+			}
+		});
+		this.names.settle(taken, null);
+		assertThat(dependent).isCompleted();
+		assertThat(seenFromAnotherThread).hasValue(0);
 	}
 
 	private static List<String> names(List<PendingNames.Entry> entries) {
