@@ -240,12 +240,8 @@ final class EndpointAnnouncer implements Runnable {
 		else {
 			logger.debug("Gave up announcing {} changed records to {} ({}: {})", names.size(), this.url, kind, detail);
 		}
-		try {
-			this.reporter.accept(new NamesGivenUp(this.url, List.copyOf(names), kind, detail));
-		}
-		catch (RuntimeException ex) {
-			logger.warn("A listener failed on names given up on for {}", this.url, ex);
-		}
+		// the reporter (ServerAnnouncer's) contains each listener's failure
+		this.reporter.accept(new NamesGivenUp(this.url, List.copyOf(names), kind, detail));
 	}
 
 	/** The entries' names, without copying them: for a request, which only reads them. */

@@ -102,9 +102,18 @@ public class ServerAnnouncer implements RecordStoreObserver, SmartLifecycle, Aut
 		this.listeners.add(listener);
 	}
 
+	/** Tells every listener, each whatever the others do. */
 	private void report(NamesGivenUp givenUp) {
 		for (AnnouncementListener listener : this.listeners) {
-			listener.namesGivenUp(givenUp);
+			try {
+				listener.namesGivenUp(givenUp);
+			}
+			catch (RuntimeException | LinkageError | AssertionError ex) {
+				// the next listeners must still hear, and the announcer's thread must not end over one
+				// (as the event bridge re-throws what an @EventListener throws); the JVM's own errors go on
+				logger.warn("An AnnouncementListener failed on {} names given up on for {} ({})", givenUp.names().size(),
+						givenUp.url(), givenUp.kind(), ex);
+			}
 		}
 	}
 
