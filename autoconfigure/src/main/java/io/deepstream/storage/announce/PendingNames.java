@@ -265,15 +265,15 @@ final class PendingNames {
 
 	/**
 	 * Takes the oldest waiting names, up to {@code max}, waiting up to the timeout for some to arrive.
-	 * @return the entries, now in flight until {@link #settle}d; empty if none arrived in time or names
-	 * overflowed
+	 * @return the entries, now in flight until {@link #settle}d; empty if none arrived in time, names
+	 * overflowed, or the queue is closed and empty
 	 */
 	List<Entry> take(int max, long timeoutNanos) throws InterruptedException {
 		this.lock.lockInterruptibly();
 		try {
 			takeIn();
 			long nanos = timeoutNanos;
-			while (this.waiting.isEmpty() && this.overflow.isEmpty() && nanos > 0) {
+			while (this.waiting.isEmpty() && this.overflow.isEmpty() && !this.closed && nanos > 0) {
 				this.takerWaiting = true;
 				try {
 					// an offer made before takerWaiting was set is in incoming now
@@ -479,6 +479,23 @@ final class PendingNames {
 			takeIn();
 			this.closed = true;
 			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** @return whether the queue is closed: names that arrive are given up on at once */
+	boolean isClosed() {
+		return this.closed;
+	}
+
+	/** @return whether the queue is closed and no name waits in it (names may still be in flight) */
+	boolean isClosedAndEmpty() {
+		this.lock.lock();
+		try {
+			takeIn();
+			return this.closed && this.waiting.isEmpty();
 		}
 		finally {
 			this.lock.unlock();

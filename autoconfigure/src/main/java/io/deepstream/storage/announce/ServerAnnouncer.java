@@ -156,8 +156,9 @@ public class ServerAnnouncer implements RecordStoreObserver, SmartLifecycle, Aut
 
 	/** After names were queued for a server, of which {@code givenUp} were given up on at once. */
 	private void queued(Endpoint endpoint, int givenUp) {
-		if (this.state == State.CLOSED && !endpoint.thread().isAlive()) {
-			// no thread will report them: they were refused at once, as CLOSED
+		if (endpoint.queue().isClosed() && !endpoint.thread().isAlive()) {
+			// no thread will report them (the announcer closed, or its thread stopped after an unexpected
+			// failure): they were refused at once, as CLOSED
 			endpoint.announcer().giveUpRemaining();
 		}
 		else if (givenUp > 0 && endpoint.queue().unreported() >= this.options.maxPendingNames()) {

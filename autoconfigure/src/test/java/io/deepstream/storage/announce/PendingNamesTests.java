@@ -156,6 +156,24 @@ class PendingNamesTests {
 	}
 
 	@Test
+	void aTakerDoesNotWaitForNamesOnceTheQueueIsClosedAndEmpty() throws Exception {
+		this.names.add(List.of("a/1"));
+		this.names.close();
+		assertThat(this.names.isClosedAndEmpty()).as("a/1 still waits").isFalse();
+		assertThat(names(this.names.take(10, 0))).containsExactly("a/1");
+		assertThat(this.names.isClosedAndEmpty()).isTrue();
+		CompletableFuture<List<PendingNames.Entry>> taken = CompletableFuture.supplyAsync(() -> {
+			try {
+				return this.names.take(10, TimeUnit.MINUTES.toNanos(1));
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		assertThat(taken).succeedsWithin(5, TimeUnit.SECONDS).asList().isEmpty();
+	}
+
+	@Test
 	void everyNameInFlightIsAwaitedUntilSettledWhicheverWayItWasTaken() throws Exception {
 		this.names.add(List.of("a/1", "a/2", "a/3"));
 		List<PendingNames.Entry> first = this.names.take(1, 0);
