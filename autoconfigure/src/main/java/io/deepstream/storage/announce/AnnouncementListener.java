@@ -1,7 +1,9 @@
 package io.deepstream.storage.announce;
 
 /**
- * Told when names are given up on. Called on the announcer's thread for that server: keep it short.
+ * Told when names are given up on. Called on the announcer's thread for that server (or on a
+ * committing thread, for names that did not fit or came after closing): keep it short. What it throws
+ * is logged; the other listeners are still told, and announcing goes on.
  */
 @FunctionalInterface
 public interface AnnouncementListener {

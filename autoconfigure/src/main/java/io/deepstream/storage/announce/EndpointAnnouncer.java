@@ -33,6 +33,8 @@ final class EndpointAnnouncer implements Runnable {
 	/** How many given-up names a log line shows. */
 	private static final int NAMES_IN_LOG = 5;
 
+	private static final String CLOSED_DETAIL = "the announcer closed before these names could be announced";
+
 	private final URI url;
 
 	private final PendingNames queue;
@@ -59,7 +61,7 @@ final class EndpointAnnouncer implements Runnable {
 
 	private volatile @Nullable Instant lastSuccess;
 
-	/** Kinds of give-up already logged at WARN since the server last answered; confined to the thread. */
+	/** Kinds of give-up already logged at WARN since the server last answered; guarded by this. */
 	private final Set<FailureKind> loggedGiveUps = EnumSet.noneOf(FailureKind.class);
 
 	private int consecutiveFailures;
@@ -73,9 +75,15 @@ final class EndpointAnnouncer implements Runnable {
 		this.reporter = reporter;
 	}
 
+	/**
+	 * Announces until interrupted, or until the queue is closed and nothing is left to send (so that
+	 * an interrupt a listener swallowed cannot keep this non-daemon thread alive). Whatever it ends
+	 * with, the queue is closed: names committed later are given up on at once, never left waiting.
+	 */
 	@Override
 	public void run() {
 		Deque<List<PendingNames.Entry>> work = new ArrayDeque<>();
+		String detail = CLOSED_DETAIL;
 		try {
 			while (!Thread.currentThread().isInterrupted()) {
 				reportOverflow();
@@ -84,18 +92,32 @@ final class EndpointAnnouncer implements Runnable {
 					work.push(chunk);
 					announce(work);
 				}
+				else if (this.queue.isClosedAndEmpty()) {
+					break;
+				}
 			}
 		}
 		catch (InterruptedException ex) {
 			// closing: what is left is given up on below
 		}
+		catch (RuntimeException | Error ex) {
+			// a defect of ours, or the JVM's: retrying could fail the same way forever, and a thread that
+			// ends leaving the queue open would leave names piling up and their waits hanging
+			detail = "the announcer stopped after an unexpected failure: " + ex;
+			logger.error("Stopped announcing to the deepstream server at {} after an unexpected failure; names "
+					+ "committed from now on are given up on", this.url, ex);
+			this.failing = true;
+			this.lastFailure = FailureKind.CLOSED;
+			this.lastFailureDetail = detail;
+		}
 		finally {
+			this.queue.close();
 			List<PendingNames.Entry> inFlight = new ArrayList<>();
 			work.forEach(inFlight::addAll);
 			if (!inFlight.isEmpty()) {
-				giveUp(inFlight, FailureKind.CLOSED, "the announcer closed before these names could be announced");
+				giveUp(inFlight, FailureKind.CLOSED, detail);
 			}
-			giveUpRemaining();
+			giveUpRemaining(detail);
 		}
 	}
 
@@ -104,9 +126,13 @@ final class EndpointAnnouncer implements Runnable {
 	 * announcer whose thread has ended (or never started) while names were still waiting.
 	 */
 	void giveUpRemaining() {
+		giveUpRemaining(CLOSED_DETAIL);
+	}
+
+	private void giveUpRemaining(String detail) {
 		List<PendingNames.Entry> left = this.queue.takeAll();
 		if (!left.isEmpty()) {
-			giveUp(left, FailureKind.CLOSED, "the announcer closed before these names could be announced");
+			giveUp(left, FailureKind.CLOSED, detail);
 		}
 		reportOverflow();
 	}
@@ -192,16 +218,20 @@ final class EndpointAnnouncer implements Runnable {
 		}
 	}
 
-	private synchronized void succeeded(List<PendingNames.Entry> part) {
+	private void succeeded(List<PendingNames.Entry> part) {
 		if (this.failing) {
 			logger.info("The deepstream server at {} takes announcements again; {} names wait", this.url, this.queue.size());
 		}
 		this.failing = false;
 		this.consecutiveFailures = 0;
-		this.loggedGiveUps.clear();
+		synchronized (this) {
+			this.loggedGiveUps.clear();
+		}
 		this.requests.incrementAndGet();
 		this.namesAnnounced.addAndGet(part.size());
 		this.lastSuccess = Instant.now();
+		// not holding the monitor: what callers chained on their waits runs here, and may make a
+		// committing thread report given-up names (which takes the monitor) meanwhile
 		this.queue.settle(part, null);
 	}
 
@@ -214,14 +244,21 @@ final class EndpointAnnouncer implements Runnable {
 		}
 		List<String> refused = this.queue.drainRefused();
 		if (!refused.isEmpty()) {
-			report(refused, FailureKind.CLOSED, "the announcer was closed when these names were committed");
+			report(refused, FailureKind.CLOSED, "the announcer was closed, or had stopped, when these names were committed");
 		}
 	}
 
-	/** Reports first, then settles: a caller whose wait fails finds the names already reported. */
+	/**
+	 * Reports first, then settles: a caller whose wait fails finds the names already reported. Settles
+	 * even if reporting fails, so that no wait hangs on names no one will send.
+	 */
 	private void giveUp(List<PendingNames.Entry> entries, FailureKind kind, String detail) {
-		report(names(entries), kind, detail);
-		this.queue.settle(entries, kind);
+		try {
+			report(names(entries), kind, detail);
+		}
+		finally {
+			this.queue.settle(entries, kind);
+		}
 	}
 
 	/** Synchronized: a closed announcer reports from the committing threads (see {@link #giveUpRemaining}). */
@@ -236,12 +273,8 @@ final class EndpointAnnouncer implements Runnable {
 		else {
 			logger.debug("Gave up announcing {} changed records to {} ({}: {})", names.size(), this.url, kind, detail);
 		}
-		try {
-			this.reporter.accept(new NamesGivenUp(this.url, List.copyOf(names), kind, detail));
-		}
-		catch (RuntimeException ex) {
-			logger.warn("A listener failed on names given up on for {}", this.url, ex);
-		}
+		// the reporter (ServerAnnouncer's) contains each listener's failure
+		this.reporter.accept(new NamesGivenUp(this.url, List.copyOf(names), kind, detail));
 	}
 
 	/** The entries' names, without copying them: for a request, which only reads them. */

@@ -2,6 +2,7 @@ package io.deepstream.storage.announce;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,6 +31,15 @@ import org.jspecify.annotations.Nullable;
  * each once, in commit order) by the next call that takes the lock, normally the announcer's own
  * thread. Every method that looks at the names takes those batches in first, so a name offered before
  * a call is seen by it.
+ * <p>
+ * Each entry and each give-up carries a stamp, increasing in the order they happen (under the lock):
+ * a request that succeeds announces the commits made up to when its entry was queued (later ones of
+ * the same name merge into it while it waits), so it clears only a give-up of that name with an older
+ * stamp; a commit given up on after the entry was queued (the queue full, or closed, while the name
+ * was in flight) stays given up on until a later commit of the name is announced.
+ * <p>
+ * Waits are completed after the lock is released: what callers chain on them runs on the completing
+ * thread (usually the announcer's), and may use this queue from other threads meanwhile.
  */
 final class PendingNames {
 
@@ -69,7 +79,10 @@ final class PendingNames {
 	private final List<String> refused = new ArrayList<>();
 
 	/** Names given up on and not announced since, for callers asking about them later; bounded. */
-	private final LinkedHashMap<String, FailureKind> givenUp;
+	private final LinkedHashMap<String, GiveUp> givenUp;
+
+	/** The last stamp given to an entry or a give-up; under the lock. */
+	private long stamps;
 
 	private volatile boolean closed;
 
@@ -77,7 +90,7 @@ final class PendingNames {
 		this.capacity = capacity;
 		this.givenUp = new LinkedHashMap<>(16, 0.75f, false) {
 			@Override
-			protected boolean removeEldestEntry(Map.Entry<String, FailureKind> eldest) {
+			protected boolean removeEldestEntry(Map.Entry<String, GiveUp> eldest) {
 				return size() > capacity;
 			}
 		};
@@ -90,16 +103,27 @@ final class PendingNames {
 
 		final long queuedNanos;
 
+		/** When it was queued, among entries and give-ups. */
+		private final long stamp;
+
 		/** Taken and not settled; guarded by the lock. */
 		private boolean inFlight;
 
 		private @Nullable List<Waiter> waiters;
 
-		Entry(String name, long queuedNanos) {
+		Entry(String name, long queuedNanos, long stamp) {
 			this.name = name;
 			this.queuedNanos = queuedNanos;
+			this.stamp = stamp;
 		}
 
+	}
+
+	/**
+	 * Why a name was given up on, and when: the stamp of the entry whose request failed, or a stamp of
+	 * its own for a commit refused at once.
+	 */
+	private record GiveUp(FailureKind kind, long stamp) {
 	}
 
 	/** Names offered together, built when they are taken in. */
@@ -117,16 +141,20 @@ final class PendingNames {
 
 		private @Nullable String failedName;
 
-		void settled(Entry entry, @Nullable FailureKind kind) {
+		/** @return whether that was the last entry it waited for: then it is to be finished */
+		boolean settled(Entry entry, @Nullable FailureKind kind) {
+			failed(entry.name, kind);
+			return --this.remaining == 0;
+		}
+
+		void failed(String name, @Nullable FailureKind kind) {
 			if (kind != null && this.failure == null) {
 				this.failure = kind;
-				this.failedName = entry.name;
-			}
-			if (--this.remaining == 0) {
-				finish();
+				this.failedName = name;
 			}
 		}
 
+		/** Completes the future: never under the lock, since what depends on it runs here. */
 		void finish() {
 			if (this.failure == null) {
 				this.future.complete(null);
@@ -216,27 +244,36 @@ final class PendingNames {
 			}
 			if (this.closed || this.waiting.size() >= this.capacity) {
 				(this.closed ? this.refused : this.overflow).add(name);
-				this.givenUp.put(name, this.closed ? FailureKind.CLOSED : FailureKind.QUEUE_FULL);
+				// newer than any entry of the name in flight: its success does not clear this give-up
+				givenUp(name, new GiveUp(this.closed ? FailureKind.CLOSED : FailureKind.QUEUE_FULL, ++this.stamps));
 				overflowed++;
 				continue;
 			}
-			this.waiting.put(name, new Entry(name, queuedNanos));
+			this.waiting.put(name, new Entry(name, queuedNanos, ++this.stamps));
 		}
 		this.waitingCount = this.waiting.size();
 		return overflowed;
 	}
 
+	/** Records a give-up, unless one of the name with a newer stamp is recorded; under the lock. */
+	private void givenUp(String name, GiveUp giveUp) {
+		GiveUp recorded = this.givenUp.get(name);
+		if (recorded == null || recorded.stamp() < giveUp.stamp()) {
+			this.givenUp.put(name, giveUp);
+		}
+	}
+
 	/**
 	 * Takes the oldest waiting names, up to {@code max}, waiting up to the timeout for some to arrive.
-	 * @return the entries, now in flight until {@link #settle}d; empty if none arrived in time or names
-	 * overflowed
+	 * @return the entries, now in flight until {@link #settle}d; empty if none arrived in time, names
+	 * overflowed, or the queue is closed and empty
 	 */
 	List<Entry> take(int max, long timeoutNanos) throws InterruptedException {
 		this.lock.lockInterruptibly();
 		try {
 			takeIn();
 			long nanos = timeoutNanos;
-			while (this.waiting.isEmpty() && this.overflow.isEmpty() && nanos > 0) {
+			while (this.waiting.isEmpty() && this.overflow.isEmpty() && !this.closed && nanos > 0) {
 				this.takerWaiting = true;
 				try {
 					// an offer made before takerWaiting was set is in incoming now
@@ -281,6 +318,7 @@ final class PendingNames {
 	 * Settles entries taken by {@link #take}: announced ({@code kind} null) or given up on.
 	 */
 	void settle(List<Entry> entries, @Nullable FailureKind kind) {
+		List<Waiter> finished = new ArrayList<>();
 		this.lock.lock();
 		try {
 			for (Entry entry : entries) {
@@ -289,14 +327,19 @@ final class PendingNames {
 					this.inFlightCount--;
 				}
 				if (kind != null) {
-					this.givenUp.put(entry.name, kind);
+					givenUp(entry.name, new GiveUp(kind, entry.stamp));
 				}
 				else if (!this.givenUp.isEmpty()) {
-					this.givenUp.remove(entry.name);
+					GiveUp giveUp = this.givenUp.get(entry.name);
+					if (giveUp != null && giveUp.stamp() < entry.stamp) {
+						this.givenUp.remove(entry.name);
+					}
 				}
 				if (entry.waiters != null) {
 					for (Waiter waiter : entry.waiters) {
-						waiter.settled(entry, kind);
+						if (waiter.settled(entry, kind)) {
+							finished.add(waiter);
+						}
 					}
 					entry.waiters = null;
 				}
@@ -312,31 +355,34 @@ final class PendingNames {
 		finally {
 			this.lock.unlock();
 		}
+		finished.forEach(Waiter::finish);
 	}
 
 	/**
 	 * A future that completes when the given names, as committed so far, have been announced, or fails
-	 * with {@link AnnouncementFailedException} if one of them was given up on.
+	 * with {@link AnnouncementFailedException} if one of them was given up on. What depends on it runs
+	 * on the thread that settles the last of them (an announcer's), outside the lock.
 	 * @param names the record names, or null for every name waiting or in flight now
 	 */
 	CompletableFuture<Void> announced(@Nullable Collection<String> names) {
+		Waiter waiter = new Waiter();
 		this.lock.lock();
 		try {
 			takeIn();
-			Waiter waiter = new Waiter();
 			List<Entry> awaited = new ArrayList<>();
 			if (names == null) {
 				awaited.addAll(this.waiting.values());
 				forEachInFlight(awaited::add);
 			}
 			else {
-				Set<String> inFlightNames = new HashSet<>();
+				// the newest entry of each name waiting or in flight
+				Map<String, Entry> newest = new HashMap<>();
 				if (this.inFlightCount > 0) {
 					Set<String> wanted = new HashSet<>(names);
 					forEachInFlight((entry) -> {
 						if (wanted.contains(entry.name)) {
 							awaited.add(entry);
-							inFlightNames.add(entry.name);
+							newest.merge(entry.name, entry, (a, b) -> (a.stamp > b.stamp) ? a : b);
 						}
 					});
 				}
@@ -344,11 +390,13 @@ final class PendingNames {
 					Entry waitingEntry = this.waiting.get(name);
 					if (waitingEntry != null) {
 						awaited.add(waitingEntry);
+						newest.put(name, waitingEntry);
 					}
-					FailureKind failure = this.givenUp.get(name);
-					if (waitingEntry == null && failure != null && waiter.failure == null && !inFlightNames.contains(name)) {
-						waiter.failure = failure;
-						waiter.failedName = name;
+					GiveUp giveUp = this.givenUp.get(name);
+					Entry latest = newest.get(name);
+					// a give-up newer than every entry of the name: no request under way or to come covers it
+					if (giveUp != null && (latest == null || latest.stamp < giveUp.stamp())) {
+						waiter.failed(name, giveUp.kind());
 					}
 				}
 			}
@@ -359,14 +407,15 @@ final class PendingNames {
 				}
 				entry.waiters.add(waiter);
 			}
-			if (awaited.isEmpty()) {
-				waiter.finish();
+			if (!awaited.isEmpty()) {
+				return waiter.future;
 			}
-			return waiter.future;
 		}
 		finally {
 			this.lock.unlock();
 		}
+		waiter.finish();
+		return waiter.future;
 	}
 
 	/** Each entry in flight; under the lock. */
@@ -430,6 +479,23 @@ final class PendingNames {
 			takeIn();
 			this.closed = true;
 			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** @return whether the queue is closed: names that arrive are given up on at once */
+	boolean isClosed() {
+		return this.closed;
+	}
+
+	/** @return whether the queue is closed and no name waits in it (names may still be in flight) */
+	boolean isClosedAndEmpty() {
+		this.lock.lock();
+		try {
+			takeIn();
+			return this.closed && this.waiting.isEmpty();
 		}
 		finally {
 			this.lock.unlock();

@@ -102,9 +102,18 @@ public class ServerAnnouncer implements RecordStoreObserver, SmartLifecycle, Aut
 		this.listeners.add(listener);
 	}
 
+	/** Tells every listener, each whatever the others do. */
 	private void report(NamesGivenUp givenUp) {
 		for (AnnouncementListener listener : this.listeners) {
-			listener.namesGivenUp(givenUp);
+			try {
+				listener.namesGivenUp(givenUp);
+			}
+			catch (RuntimeException | LinkageError | AssertionError ex) {
+				// the next listeners must still hear, and the announcer's thread must not end over one
+				// (as the event bridge re-throws what an @EventListener throws); the JVM's own errors go on
+				logger.warn("An AnnouncementListener failed on {} names given up on for {} ({})", givenUp.names().size(),
+						givenUp.url(), givenUp.kind(), ex);
+			}
 		}
 	}
 
@@ -147,8 +156,9 @@ public class ServerAnnouncer implements RecordStoreObserver, SmartLifecycle, Aut
 
 	/** After names were queued for a server, of which {@code givenUp} were given up on at once. */
 	private void queued(Endpoint endpoint, int givenUp) {
-		if (this.state == State.CLOSED && !endpoint.thread().isAlive()) {
-			// no thread will report them: they were refused at once, as CLOSED
+		if (endpoint.queue().isClosed() && !endpoint.thread().isAlive()) {
+			// no thread will report them (the announcer closed, or its thread stopped after an unexpected
+			// failure): they were refused at once, as CLOSED
 			endpoint.announcer().giveUpRemaining();
 		}
 		else if (givenUp > 0 && endpoint.queue().unreported() >= this.options.maxPendingNames()) {
@@ -198,7 +208,12 @@ public class ServerAnnouncer implements RecordStoreObserver, SmartLifecycle, Aut
 	/**
 	 * A future that completes once every server has been told about the given records, as committed so
 	 * far; for instance {@code store.set(name, ...).thenCompose((done) -> announcer.announced(name))}.
-	 * It fails with {@link AnnouncementFailedException} if a server was given up on for one of them.
+	 * It fails with {@link AnnouncementFailedException} if a server was given up on for one of them,
+	 * including a commit given up on while an earlier request for the same name was under way.
+	 * <p>
+	 * What is chained on it without an executor runs on the announcer's thread of the server that
+	 * answered last, outside the announcer's locks: keep it short, and use the {@code ...Async} forms
+	 * for anything that blocks, since that server's announcements wait meanwhile.
 	 * @param recordNames the record names
 	 * @return the future
 	 */

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.deepstream.storage.store.PostgresRecordStore;
@@ -115,6 +117,29 @@ class DeepstreamServerAnnounceIT {
 		assertThat(client.set("ontop/r1", Map.of("by", "client"))).isEqualTo(3);
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(
 				() -> assertThat(store.get("ontop/r1")).isEqualTo(new StoredRecord(3, json("{\"by\":\"client\"}"))));
+	}
+
+	@Test
+	void whatDependsOnAWaitMayUseTheAnnouncerFromAnotherThreadWhileItRuns() throws Exception {
+		List<NamesGivenUp> givenUp = new CopyOnWriteArrayList<>();
+		try (ServerAnnouncer small = new ServerAnnouncer(
+				AnnouncerOptions.builder(server.apiUrl()).maxNamesPerRequest(1).maxPendingNames(1).build())) {
+			small.addListener(givenUp::add);
+			// queued before the thread starts: the wait completes on the announcer's thread, as it answers
+			small.announce(List.of("callback/a"));
+			CompletableFuture<Void> dependent = small.announced("callback/a").thenRun(() -> {
+				// another thread commits more names than fit, and so reports the overflow itself
+				CompletableFuture.runAsync(() -> small.announce(List.of("callback/b", "callback/c", "callback/d")))
+					.orTimeout(5, TimeUnit.SECONDS).join();
+			});
+			small.start();
+			dependent.get(10, TimeUnit.SECONDS);
+			assertThat(givenUp).singleElement().satisfies((report) -> {
+				assertThat(report.kind()).isEqualTo(FailureKind.QUEUE_FULL);
+				assertThat(report.names()).containsExactly("callback/c", "callback/d");
+			});
+			small.announced("callback/b").get(10, TimeUnit.SECONDS);
+		}
 	}
 
 	@Test

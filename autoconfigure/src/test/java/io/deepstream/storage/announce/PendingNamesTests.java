@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -155,6 +156,24 @@ class PendingNamesTests {
 	}
 
 	@Test
+	void aTakerDoesNotWaitForNamesOnceTheQueueIsClosedAndEmpty() throws Exception {
+		this.names.add(List.of("a/1"));
+		this.names.close();
+		assertThat(this.names.isClosedAndEmpty()).as("a/1 still waits").isFalse();
+		assertThat(names(this.names.take(10, 0))).containsExactly("a/1");
+		assertThat(this.names.isClosedAndEmpty()).isTrue();
+		CompletableFuture<List<PendingNames.Entry>> taken = CompletableFuture.supplyAsync(() -> {
+			try {
+				return this.names.take(10, TimeUnit.MINUTES.toNanos(1));
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		assertThat(taken).succeedsWithin(5, TimeUnit.SECONDS).asList().isEmpty();
+	}
+
+	@Test
 	void everyNameInFlightIsAwaitedUntilSettledWhicheverWayItWasTaken() throws Exception {
 		this.names.add(List.of("a/1", "a/2", "a/3"));
 		List<PendingNames.Entry> first = this.names.take(1, 0);
@@ -169,6 +188,86 @@ class PendingNamesTests {
 		this.names.settle(rest.subList(1, 2), FailureKind.CLOSED);
 		assertThat(all).isCompletedExceptionally();
 		assertThat(this.names.size()).isZero();
+	}
+
+	@Test
+	void aCommitGivenUpAsQueueFullWhileTheNameIsInFlightFailsTheWaitThoughTheRequestUnderWaySucceeds() throws Exception {
+		PendingNames full = new PendingNames(1);
+		full.add(List.of("a/x"));
+		List<PendingNames.Entry> inFlight = full.take(1, 0);
+		CompletableFuture<Void> beforeTheRecommit = full.announced(List.of("a/x"));
+		full.add(List.of("a/y"));
+		assertThat(full.add(List.of("a/x"))).as("the second commit of a/x does not fit").isEqualTo(1);
+		CompletableFuture<Void> beforeTheAnswer = full.announced(List.of("a/x"));
+		full.settle(inFlight, null);
+		CompletableFuture<Void> afterTheAnswer = full.announced(List.of("a/x"));
+		assertThat(beforeTheRecommit).as("the commit it waited for was announced").isCompleted();
+		assertThat(List.of(beforeTheAnswer, afterTheAnswer)).allSatisfy((announced) -> assertThat(announced)
+			.failsWithin(0, TimeUnit.SECONDS).withThrowableThat().havingCause()
+			.isInstanceOf(AnnouncementFailedException.class).withMessageContaining("a/x").withMessageContaining("QUEUE_FULL"));
+	}
+
+	@Test
+	void aCommitRefusedAfterCloseWhileTheNameIsInFlightFailsTheWaitThoughTheRequestUnderWaySucceeds() throws Exception {
+		this.names.add(List.of("a/x"));
+		List<PendingNames.Entry> inFlight = this.names.take(1, 0);
+		this.names.close();
+		assertThat(this.names.add(List.of("a/x"))).isEqualTo(1);
+		CompletableFuture<Void> beforeTheAnswer = this.names.announced(List.of("a/x"));
+		this.names.settle(inFlight, null);
+		assertThat(List.of(beforeTheAnswer, this.names.announced(List.of("a/x")))).allSatisfy((announced) -> assertThat(announced)
+			.failsWithin(0, TimeUnit.SECONDS).withThrowableThat().havingCause()
+			.isInstanceOf(AnnouncementFailedException.class).withMessageContaining("CLOSED"));
+	}
+
+	@Test
+	void aGiveUpIsClearedOnlyByAnnouncingACommitMadeAfterIt() throws Exception {
+		PendingNames full = new PendingNames(1);
+		full.add(List.of("a/x"));
+		List<PendingNames.Entry> first = full.take(1, 0);
+		full.add(List.of("a/y"));
+		full.add(List.of("a/x"));
+		full.settle(first, null);
+		full.settle(full.take(1, 0), null);
+		assertThat(full.announced(List.of("a/x"))).isCompletedExceptionally();
+		full.add(List.of("a/x"));
+		CompletableFuture<Void> recommitted = full.announced(List.of("a/x"));
+		assertThat(recommitted).as("waits for the commit made after the give-up").isNotDone();
+		full.settle(full.take(1, 0), null);
+		assertThat(recommitted).isCompleted();
+		assertThat(full.announced(List.of("a/x"))).isCompleted();
+	}
+
+	@Test
+	void aFailedRequestForAnOlderCommitDoesNotFailTheWaitForANewerOneThatIsAnnounced() throws Exception {
+		this.names.add(List.of("a/x"));
+		List<PendingNames.Entry> older = this.names.take(1, 0);
+		this.names.add(List.of("a/x"));
+		this.names.settle(older, FailureKind.UNREACHABLE);
+		CompletableFuture<Void> newer = this.names.announced(List.of("a/x"));
+		assertThat(newer).isNotDone();
+		this.names.settle(this.names.take(1, 0), null);
+		assertThat(newer).isCompleted();
+		assertThat(this.names.announced(List.of("a/x"))).isCompleted();
+	}
+
+	@Test
+	void whatDependsOnAWaitRunsOutsideTheQueueLock() throws Exception {
+		this.names.add(List.of("a/1"));
+		List<PendingNames.Entry> taken = this.names.take(1, 0);
+		AtomicReference<Object> seenFromAnotherThread = new AtomicReference<>();
+		CompletableFuture<Void> dependent = this.names.announced(List.of("a/1")).thenRun(() -> {
+			// as a health check, a metrics scrape or a committing thread would, while this runs
+			try {
+				seenFromAnotherThread.set(CompletableFuture.supplyAsync(this.names::size).get(5, TimeUnit.SECONDS));
+			}
+			catch (Exception ex) {
+				seenFromAnotherThread.set(ex);
+			}
+		});
+		this.names.settle(taken, null);
+		assertThat(dependent).isCompleted();
+		assertThat(seenFromAnotherThread).hasValue(0);
 	}
 
 	private static List<String> names(List<PendingNames.Entry> entries) {
