@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.deepstream.storage.core.CallbackFailures;
 import io.deepstream.storage.store.PostgresRecordStore;
 import io.deepstream.storage.store.RecordStoreObserver;
 import org.jspecify.annotations.Nullable;
@@ -108,9 +109,10 @@ public class ServerAnnouncer implements RecordStoreObserver, SmartLifecycle, Aut
 			try {
 				listener.namesGivenUp(givenUp);
 			}
-			catch (RuntimeException | LinkageError | AssertionError ex) {
+			catch (Throwable ex) {
 				// the next listeners must still hear, and the announcer's thread must not end over one
 				// (as the event bridge re-throws what an @EventListener throws); the JVM's own errors go on
+				CallbackFailures.rethrowIfFatal(ex);
 				logger.warn("An AnnouncementListener failed on {} names given up on for {} ({})", givenUp.names().size(),
 						givenUp.url(), givenUp.kind(), ex);
 			}

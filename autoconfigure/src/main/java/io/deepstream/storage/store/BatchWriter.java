@@ -72,7 +72,7 @@ final class BatchWriter implements BatchFlusher.Writer {
 		this.statistics = statistics;
 		this.observer = observer;
 		this.json = json;
-		this.committer = new Committer(dataSource);
+		this.committer = new Committer(dataSource, statistics);
 	}
 
 	/**

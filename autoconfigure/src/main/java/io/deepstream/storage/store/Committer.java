@@ -33,8 +33,11 @@ final class Committer {
 
 	private final DataSource dataSource;
 
-	Committer(DataSource dataSource) {
+	private final StoreStatistics statistics;
+
+	Committer(DataSource dataSource, StoreStatistics statistics) {
 		this.dataSource = dataSource;
+		this.statistics = statistics;
 	}
 
 	/**
@@ -76,6 +79,7 @@ final class Committer {
 			if (transactionId == null) {
 				throw ex;
 			}
+			this.statistics.commitsInDoubt.increment();
 			Answer answer = ask(transactionId, ex, retries);
 			switch (answer.status()) {
 				case COMMITTED -> logger.info("COMMIT of transaction {} failed ({}), but PostgreSQL says it committed",

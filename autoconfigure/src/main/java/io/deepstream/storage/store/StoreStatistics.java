@@ -21,6 +21,8 @@ public final class StoreStatistics {
 
 	final LongAdder retries = new LongAdder();
 
+	final LongAdder commitsInDoubt = new LongAdder();
+
 	final LongAdder tablesCreated = new LongAdder();
 
 	final LongAdder tablesDropped = new LongAdder();
@@ -64,6 +66,14 @@ public final class StoreStatistics {
 	/** @return retries after transient failures */
 	public long retries() {
 		return this.retries.sum();
+	}
+
+	/**
+	 * @return write transactions whose {@code COMMIT} failed (the connection lost, the server gone)
+	 * after their statements had run, so that PostgreSQL was asked whether they committed
+	 */
+	public long commitsInDoubt() {
+		return this.commitsInDoubt.sum();
 	}
 
 	/** @return tables this store created */

@@ -51,6 +51,20 @@ class DeepstreamStorageHealthIndicatorIT {
 	}
 
 	@Test
+	void downWhenTheListenerIsNotRunning(TestSchema.Name schema) {
+		try (HikariDataSource pool = schema.database().newDataSource(2)) {
+			PostgresRecordStore store = new PostgresRecordStore(pool, JsonMapper.builder().build(),
+					RecordStoreOptions.builder().schema(schema.value()).build());
+			// stopped, or its thread died of an error it could not survive: no changes are published
+			NotificationListener listener = new NotificationListener(() -> schema.database().connect(),
+					ListenerOptions.builder().schema(schema.value()).build());
+			Health health = new DeepstreamStorageHealthIndicator(store, listener).health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat((String) health.getDetails().get("reason")).contains("listener is not running");
+		}
+	}
+
+	@Test
 	void downWhenTheWriteBacklogNearlyFillsTheBuffer(TestSchema.Name schema) throws Exception {
 		try (HikariDataSource pool = schema.database().newDataSource(3); Connection blocker = schema.database().connect()) {
 			PostgresRecordStore store = new PostgresRecordStore(pool, JsonMapper.builder().build(),

@@ -89,6 +89,8 @@ class CommitOutcomeIT {
 		assertThat(row("plain", "p")).isEqualTo("2:{\"a\":2}");
 		assertThat(this.dataSource.commits() - commits).isEqualTo(1);
 		assertThat(this.store.statistics().writesFailed()).isZero();
+		assertThat(this.store.statistics().commitsInDoubt()).isEqualTo(1);
+		assertThat(this.store.statistics().retries()).isZero();
 	}
 
 	@Test

@@ -1,9 +1,11 @@
 package io.deepstream.storage.store;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.deepstream.storage.core.InvalidRecordException;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.NonTransientDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
+import tools.jackson.databind.util.RawValue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -85,6 +88,48 @@ class WriteFailuresIT {
 					.isInstanceOf(TransientDataAccessException.class);
 				assertThat(store.statistics().retries()).isEqualTo(2);
 			}
+		}
+	}
+
+	@Test
+	void anObserverThatThrowsNeitherFailsNorRewritesACommittedBatch(TestSchema.Name schema) {
+		AtomicInteger told = new AtomicInteger();
+		// given to the store directly, as plain code does: the auto-configuration's composite is not there
+		RecordStoreObserver throwing = new RecordStoreObserver() {
+
+			@Override
+			public void recordsCommitted(String table, List<String> ids) {
+				told.incrementAndGet();
+				throw new IllegalStateException("observer bug (expected by the test)");
+			}
+
+		};
+		try (HikariDataSource pool = schema.database().newDataSource(2);
+				PostgresRecordStore store = new PostgresRecordStore(pool, StoreFixture.MAPPER,
+						RecordStoreOptions.builder().schema(schema.value()).writeInterval(Duration.ofMillis(10)).build(),
+						throwing)) {
+			store.start();
+			assertThat(store.set("obs/a", 1, Map.of("n", 1))).succeedsWithin(Duration.ofSeconds(30));
+			assertThat(store.update("obs/counter", (value) -> StoreFixture.MAPPER.valueToTree(Map.of("n",
+					(value == null) ? 1 : value.get("n").asInt() + 1)))).succeedsWithin(Duration.ofSeconds(30));
+			assertThat(store.get("obs/a").version()).isEqualTo(1);
+			assertThat(store.get("obs/counter").value().get("n").asInt()).as("applied once").isEqualTo(1);
+			assertThat(told).hasValue(2);
+			assertThat(store.statistics().batchesFailed()).isZero();
+		}
+	}
+
+	@Test
+	void aValueThatIsNotOneJsonValueIsRefusedAndLeavesTheOthersOfItsBatchAlone(TestSchema.Name schema) {
+		// jsonb: PostgreSQL itself would refuse "{} {}", failing every write of the batch with it
+		try (StoreFixture fixture = StoreFixture.start(schema.value(),
+				(options) -> options.useJsonb(true).writeInterval(Duration.ofMillis(200)))) {
+			CompletableFuture<Void> good = fixture.store.set("j/good", 1, Map.of("a", 1));
+			assertThatExceptionOfType(InvalidRecordException.class)
+				.isThrownBy(() -> fixture.store.set("j/bad", 1, new RawValue("{} {}")))
+				.withMessageContaining("more than one JSON value");
+			assertThat(good).succeedsWithin(Duration.ofSeconds(30));
+			assertThat(fixture.store.get("j/bad").version()).isEqualTo(-1);
 		}
 	}
 

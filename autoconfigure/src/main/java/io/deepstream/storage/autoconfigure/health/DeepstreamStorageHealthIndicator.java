@@ -103,7 +103,11 @@ public class DeepstreamStorageHealthIndicator extends AbstractHealthIndicator {
 			if (state.lastNotification() != null) {
 				builder.withDetail("lastNotification", state.lastNotification().toString());
 			}
-			if (reason == null && state.running() && !state.connected()) {
+			if (reason == null && !state.running()) {
+				reason = "the notification listener is not running (stopped, or its thread died of an error: see the log); "
+						+ "changes are not published";
+			}
+			if (reason == null && !state.connected()) {
 				reason = "the notification listener is disconnected and reconnecting; changes are not published";
 			}
 		}

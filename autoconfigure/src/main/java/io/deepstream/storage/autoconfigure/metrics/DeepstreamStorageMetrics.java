@@ -98,6 +98,9 @@ public class DeepstreamStorageMetrics implements MeterBinder, RecordStoreObserve
 			.description("Batches that failed for good").tag("schema", schema).register(registry);
 		FunctionCounter.builder("deepstream.storage.retries", recordStore, (s) -> s.statistics().retries())
 			.description("Batch retries after transient failures").tag("schema", schema).register(registry);
+		FunctionCounter.builder("deepstream.storage.commits.in-doubt", recordStore, (s) -> s.statistics().commitsInDoubt())
+			.description("Write transactions whose COMMIT failed, so that PostgreSQL was asked whether they committed")
+			.tag("schema", schema).register(registry);
 		this.meters = new Meters(
 				Timer.builder("deepstream.storage.flush").description("Time to write one batch, retries included")
 					.tag("schema", schema).register(registry),
