@@ -132,15 +132,25 @@ final class PendingWrite {
 			return versionGuard ? coalesce(queued, next) : next;
 		}
 		if (queued.isConditional()) {
-			return (next.expected == queued.version)
+			return leavesExpected(queued, next.expected)
 					? new PendingWrite(next.id, queued.expected, next.version, next.json, Guard.REPLACE) : null;
 		}
 		boolean knownOutcome = queued.isDelete() || !versionGuard || queued.guard == Guard.REPLACE;
-		if (knownOutcome && next.expected == queued.version) {
+		if (knownOutcome && leavesExpected(queued, next.expected)) {
 			// the earlier write always applies, so the later one's condition holds: an upsert that replaces the row
 			return new PendingWrite(next.id, next.version, next.json, Guard.REPLACE);
 		}
 		return null;
+	}
+
+	/**
+	 * Whether the record is as a conditional write expects once {@code queued} has applied: at the
+	 * expected version, or for {@code -1} (no record) deleted. Not merely at version -1: a {@code set}
+	 * may be given -1, and leaves a record all the same, against which PostgreSQL would report a
+	 * conflict.
+	 */
+	private static boolean leavesExpected(PendingWrite queued, int expected) {
+		return (expected == -1) ? queued.isDelete() : (!queued.isDelete() && expected == queued.version);
 	}
 
 	/**

@@ -55,6 +55,18 @@ class ConditionalWriteBufferTests {
 	}
 
 	@Test
+	void aConditionalWriteExpectingNoRecordDoesNotMergeIntoAWriteThatLeavesOneAtVersionMinusOne() throws Exception {
+		// -1 means "no record"; a set given version -1 leaves a record all the same
+		this.buffer.add(this.recordName, PendingWrite.upsert("a", -1, "1"));
+		this.buffer.add(this.recordName, PendingWrite.conditional("a", -1, 0, "0"));
+		assertThat(this.buffer.uncommitted()).as("queued behind it, for PostgreSQL to decide").isEqualTo(2);
+		RecordName other = new RecordName("t", "b");
+		this.buffer.add(other, PendingWrite.conditional("b", 2, -1, "1"));
+		this.buffer.add(other, PendingWrite.conditional("b", -1, 0, "0"));
+		assertThat(this.buffer.uncommitted()).isEqualTo(4);
+	}
+
+	@Test
 	void aConditionalWriteExpectingAnotherVersionWaitsForTheNextBatch() throws Exception {
 		this.buffer.add(this.recordName, PendingWrite.upsert("a", 3, "3"));
 		this.buffer.add(this.recordName, PendingWrite.conditional("a", 7, 8, "8"));
