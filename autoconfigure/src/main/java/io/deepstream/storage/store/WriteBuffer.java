@@ -44,6 +44,16 @@ final class WriteBuffer {
 
 	private final int maxBatchSize;
 
+	/**
+	 * The most characters of JSON text in one batch, except that a batch always takes its first write:
+	 * a batch's values travel as one {@code text[]} parameter, which PostgreSQL refuses beyond 1 GB
+	 * (failing every write of the batch), and which the client builds in one array. 64 Mi characters
+	 * are at most 192 MiB of UTF-8 (a character outside the BMP is two of them, in four bytes).
+	 */
+	static final long MAX_BATCH_CHARS = 64L * 1024 * 1024;
+
+	private final long maxBatchChars;
+
 	private final int maxBufferedWrites;
 
 	private final WhenBufferFull whenFull;
@@ -59,8 +69,14 @@ final class WriteBuffer {
 
 	WriteBuffer(FlushSignal flushSignal, int maxBatchSize, int maxBufferedWrites, WhenBufferFull whenFull,
 			Duration fullTimeout, boolean versionGuard) {
+		this(flushSignal, maxBatchSize, MAX_BATCH_CHARS, maxBufferedWrites, whenFull, fullTimeout, versionGuard);
+	}
+
+	WriteBuffer(FlushSignal flushSignal, int maxBatchSize, long maxBatchChars, int maxBufferedWrites,
+			WhenBufferFull whenFull, Duration fullTimeout, boolean versionGuard) {
 		this.flushSignal = flushSignal;
 		this.maxBatchSize = maxBatchSize;
+		this.maxBatchChars = maxBatchChars;
 		this.maxBufferedWrites = maxBufferedWrites;
 		this.whenFull = whenFull;
 		this.fullTimeout = fullTimeout;
@@ -287,6 +303,7 @@ final class WriteBuffer {
 				abandoned.addAll(queued);
 				this.uncommitted -= queued.size();
 				queue.pending.clear();
+				queue.pendingChars = 0;
 				queue.later.clear();
 			}
 			this.queues.values().removeIf((queue) -> !queue.inFlight);
@@ -368,7 +385,7 @@ final class WriteBuffer {
 				if (!sweep && !queue.backlog && queue.pending.size() < this.maxBatchSize) {
 					continue;
 				}
-				List<PendingWrite> writes = queue.takePending(this.maxBatchSize);
+				List<PendingWrite> writes = queue.takePending(this.maxBatchSize, this.maxBatchChars);
 				queue.promoteSuccessors(writes);
 				queue.backlog = false;
 				// What this sweep found but could not take (beyond a batch, or chained behind a write of
@@ -440,6 +457,9 @@ final class WriteBuffer {
 		/** At most one write per id: the next batch is taken from here. */
 		private LinkedHashMap<String, PendingWrite> pending = new LinkedHashMap<>();
 
+		/** The characters of JSON text of the pending writes. */
+		private long pendingChars;
+
 		/**
 		 * The writes of the batch in flight, by id, for reads; empty when none is. The map of a batch
 		 * taken whole is the pending map itself, and this one, cleared, becomes the next pending map:
@@ -493,7 +513,8 @@ final class WriteBuffer {
 				chain.addLast(write);
 			}
 			else {
-				this.pending.put(id, write);
+				PendingWrite replaced = this.pending.put(id, write);
+				this.pendingChars += chars(write) - ((replaced != null) ? chars(replaced) : 0);
 			}
 		}
 
@@ -503,36 +524,70 @@ final class WriteBuffer {
 			}
 			else {
 				this.pending.put(id, write);
+				this.pendingChars += chars(write);
 			}
 		}
 
+		private static int chars(PendingWrite write) {
+			String json = write.json();
+			return (json != null) ? json.length() : 0;
+		}
+
 		/**
-		 * Takes the first pending writes, in order, up to a batch, and puts them in flight. The pending
+		 * How many of the first pending writes make the next batch: up to {@code maxBatchSize}, and no
+		 * more than {@code maxBatchChars} characters of JSON text unless that is the first write alone.
+		 */
+		private int batchCount(int maxBatchSize, long maxBatchChars) {
+			if (this.pendingChars <= maxBatchChars) {
+				return Math.min(this.pending.size(), maxBatchSize);
+			}
+			int count = 0;
+			long chars = 0;
+			for (PendingWrite write : this.pending.values()) {
+				chars += chars(write);
+				if (count == maxBatchSize || (count > 0 && chars > maxBatchChars)) {
+					break;
+				}
+				count++;
+			}
+			return count;
+		}
+
+		/**
+		 * Takes the first pending writes, in order, up to a batch ({@code maxBatchSize} writes, and at
+		 * most {@code maxBatchChars} characters of JSON text unless the first write alone has more), and
+		 * puts them in flight. The pending
 		 * map becomes the batch's map, and the empty one of the last batch takes the pending writes, so
 		 * that only what lies beyond the batch moves, from one map to the other: rather than removing
 		 * 5,000 writes one by one (each removal relinks its neighbours, in a loop that C2 compiled again
 		 * and again) or, in a read index of their own, inserting and removing every write. After a long
 		 * backlog the batch is the smaller part, and moves instead.
 		 */
-		List<PendingWrite> takePending(int maxBatchSize) {
+		List<PendingWrite> takePending(int maxBatchSize, long maxBatchChars) {
 			this.inFlight = true;
-			List<PendingWrite> writes = new ArrayList<>(Math.min(this.pending.size(), maxBatchSize));
-			if (this.pending.size() - maxBatchSize > maxBatchSize) {
+			int count = batchCount(maxBatchSize, maxBatchChars);
+			List<PendingWrite> writes = new ArrayList<>(count);
+			long takenChars = 0;
+			if (this.pending.size() - count > count) {
 				Iterator<PendingWrite> it = this.pending.values().iterator();
-				while (writes.size() < maxBatchSize) {
+				while (writes.size() < count) {
 					PendingWrite write = it.next();
 					it.remove();
 					writes.add(write);
+					takenChars += chars(write);
 					this.inFlightWrites.put(write.id(), write);
 				}
+				this.pendingChars -= takenChars;
 				return writes;
 			}
 			LinkedHashMap<String, PendingWrite> taken = this.pending;
 			this.pending = this.inFlightWrites;
 			this.inFlightWrites = taken;
 			Iterator<PendingWrite> it = taken.values().iterator();
-			while (writes.size() < maxBatchSize && it.hasNext()) {
-				writes.add(it.next());
+			while (writes.size() < count && it.hasNext()) {
+				PendingWrite write = it.next();
+				writes.add(write);
+				takenChars += chars(write);
 			}
 			// what lies beyond the batch stays pending
 			while (it.hasNext()) {
@@ -540,6 +595,7 @@ final class WriteBuffer {
 				it.remove();
 				this.pending.put(write.id(), write);
 			}
+			this.pendingChars -= takenChars;
 			return writes;
 		}
 
@@ -557,7 +613,9 @@ final class WriteBuffer {
 			for (PendingWrite write : taken) {
 				ArrayDeque<PendingWrite> chain = this.later.get(write.id());
 				if (chain != null) {
-					this.pending.put(write.id(), chain.pollFirst());
+					PendingWrite successor = chain.pollFirst();
+					this.pending.put(write.id(), successor);
+					this.pendingChars += chars(successor);
 					if (chain.isEmpty()) {
 						this.later.remove(write.id());
 					}

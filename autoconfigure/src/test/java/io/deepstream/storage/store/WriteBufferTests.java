@@ -239,6 +239,33 @@ class WriteBufferTests {
 	}
 
 	@Test
+	void aBatchHoldsAtMostMaxBatchCharsOfJsonTextButAlwaysItsFirstWrite() throws Exception {
+		// batches of up to 10 writes and 10 characters of JSON text
+		WriteBuffer capped = new WriteBuffer(new FlushSignal(), 10, 10, 100, WhenBufferFull.FAIL, Duration.ofSeconds(1), false);
+		capped.add(new RecordName("t", "big"), PendingWrite.upsert("big", 1, "\"" + "x".repeat(20) + "\""));
+		for (String id : List.of("a", "b", "c", "d")) {
+			capped.add(new RecordName("t", id), PendingWrite.upsert(id, 1, "\"" + id + id + "\"")); // 4 characters
+		}
+		capped.add(new RecordName("t", "gone"), PendingWrite.delete("gone"));
+		assertThat(takeAndLand(capped)).as("a write larger than the cap goes alone").containsExactly("big");
+		assertThat(takeAndLand(capped)).as("4 + 4 characters; a third would make 12").containsExactly("a", "b");
+		// replacing a pending write by a shorter one makes room in the batch
+		capped.add(new RecordName("t", "c"), PendingWrite.upsert("c", 2, "1"));
+		assertThat(takeAndLand(capped)).as("1 + 4 characters, and a delete has none").containsExactly("c", "d", "gone");
+		assertThat(capped.isEmpty()).isTrue();
+	}
+
+	/** Takes every table's batch, marks them done, and returns their writes' ids in order. */
+	private static List<String> takeAndLand(WriteBuffer buffer) {
+		List<String> ids = new ArrayList<>();
+		for (TableBatch batch : buffer.take(true)) {
+			batch.writes().forEach((write) -> ids.add(write.id()));
+			buffer.done(batch);
+		}
+		return ids;
+	}
+
+	@Test
 	void severalDeletesAreBufferedAllOrNone() throws Exception {
 		// room for 4: a and b queued, so 2 left
 		this.buffer.add(new RecordName("t", "a"), PendingWrite.upsert("a", 1, "1"));
