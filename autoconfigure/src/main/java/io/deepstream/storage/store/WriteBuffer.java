@@ -16,6 +16,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 import io.deepstream.storage.core.RecordName;
 import org.jspecify.annotations.Nullable;
@@ -104,11 +105,11 @@ final class WriteBuffer {
 			// the whole compiled write path back to the interpreter to be compiled again.
 			TableQueue queue = queueOf(recordName.table());
 			PendingWrite last = queue.last(recordName.id());
-			PendingWrite merged = (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
+			PendingWrite merged = mergeInto(last, write);
 			if (merged == null) {
 				boolean waited;
 				try {
-					waited = awaitRoom();
+					waited = awaitRoom(ONE_WRITE);
 				}
 				catch (RuntimeException | InterruptedException ex) {
 					forgetIfUnused(recordName.table(), queue);
@@ -119,7 +120,7 @@ final class WriteBuffer {
 					// queue, and another write to the record may have come in
 					queue = queueOf(recordName.table());
 					last = queue.last(recordName.id());
-					merged = (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
+					merged = mergeInto(last, write);
 				}
 			}
 			return enqueue(recordName, queue, write, last, merged);
@@ -150,28 +151,15 @@ final class WriteBuffer {
 				throw new BufferFullException(needed + " writes at once need more room than the write buffer has (maxBufferedWrites="
 						+ this.maxBufferedWrites + "); nothing was buffered: give them in smaller groups");
 			}
-			if (this.uncommitted + needed > this.maxBufferedWrites) {
-				if (this.whenFull == WhenBufferFull.FAIL) {
-					throw full();
-				}
-				this.flushSignal.raise();
-				long nanos = this.fullTimeout.toNanos();
-				// what merges may change while the lock is released: counted again after each wait
-				while (this.uncommitted + roomNeeded(recordNames, writes) > this.maxBufferedWrites) {
-					if (nanos <= 0) {
-						throw full();
-					}
-					nanos = this.roomAvailable.awaitNanos(nanos);
-					requireOpen();
-				}
-			}
+			// what merges may change while the lock is released: counted again after each wait
+			awaitRoom(() -> roomNeeded(recordNames, writes));
 			List<CompletableFuture<Void>> futures = new ArrayList<>(writes.size());
 			for (int i = 0; i < writes.size(); i++) {
 				RecordName recordName = recordNames.get(i);
 				PendingWrite write = writes.get(i);
 				TableQueue queue = queueOf(recordName.table());
 				PendingWrite last = queue.last(recordName.id());
-				PendingWrite merged = (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
+				PendingWrite merged = mergeInto(last, write);
 				futures.add(enqueue(recordName, queue, write, last, merged));
 			}
 			return futures;
@@ -179,6 +167,14 @@ final class WriteBuffer {
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/**
+	 * What a write arriving after {@code last}, the latest queued write of its record, becomes
+	 * ({@link PendingWrite#merge}); null if it queues on its own.
+	 */
+	private @Nullable PendingWrite mergeInto(@Nullable PendingWrite last, PendingWrite write) {
+		return (last != null) ? PendingWrite.merge(last, write, this.versionGuard) : null;
 	}
 
 	/**
@@ -195,7 +191,7 @@ final class WriteBuffer {
 			}
 			TableQueue queue = this.queues.get(recordName.table());
 			PendingWrite last = (queue != null) ? queue.last(recordName.id()) : null;
-			if (last == null || PendingWrite.merge(last, writes.get(i), this.versionGuard) == null) {
+			if (mergeInto(last, writes.get(i)) == null) {
 				needed++;
 			}
 		}
@@ -247,12 +243,17 @@ final class WriteBuffer {
 		}
 	}
 
+	/** The room a single write that merges into no queued write needs. */
+	private static final IntSupplier ONE_WRITE = () -> 1;
+
 	/**
-	 * Returns at once while the buffer has room; otherwise waits for it, releasing the lock meanwhile.
+	 * Returns at once while the buffer has room for the writes; otherwise waits for it, releasing the
+	 * lock meanwhile.
+	 * @param needed how many places the writes take, counted anew after each wait
 	 * @return whether it waited (and released the lock)
 	 */
-	private boolean awaitRoom() throws InterruptedException {
-		if (this.uncommitted < this.maxBufferedWrites) {
+	private boolean awaitRoom(IntSupplier needed) throws InterruptedException {
+		if (this.uncommitted + needed.getAsInt() <= this.maxBufferedWrites) {
 			return false;
 		}
 		if (this.whenFull == WhenBufferFull.FAIL) {
@@ -261,7 +262,7 @@ final class WriteBuffer {
 		// Writers are blocked: flush what is queued now rather than at the next interval.
 		this.flushSignal.raise();
 		long nanos = this.fullTimeout.toNanos();
-		while (this.uncommitted >= this.maxBufferedWrites) {
+		while (this.uncommitted + needed.getAsInt() > this.maxBufferedWrites) {
 			if (nanos <= 0) {
 				throw full();
 			}
